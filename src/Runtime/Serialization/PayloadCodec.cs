@@ -1,0 +1,70 @@
+using System.Text.Json;
+
+namespace Steadfast.Runtime;
+
+/// <summary>The one JSON codec for workflow and activity payloads, shared by the engine, the journal and the CLI.</summary>
+public static class PayloadCodec
+{
+    /// <summary>Web defaults (camelCase, case-insensitive reads), without HTML escaping so journals read well.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Serializes a payload to compact JSON.</summary>
+    public static string Serialize<T>(T value)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value, Options);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            throw new PayloadException($"Cannot serialize {typeof(T).Name} to JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Deserializes a payload; malformed JSON, a wrong shape or a null for a required value is a <see cref="PayloadException"/>.</summary>
+    public static T Deserialize<T>(string json)
+    {
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize<T>(json, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new PayloadException($"JSON does not fit {typeof(T).Name}: {e.Message}", e);
+        }
+        if (value is null && Nullable.GetUnderlyingType(typeof(T)) is null)
+            throw new PayloadException($"JSON null is not a valid {typeof(T).Name}.");
+        return value!;
+    }
+
+    /// <summary>Checks that a string is one well-formed JSON value and returns it unchanged.</summary>
+    public static string ValidateJson(string json, string what)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(json);
+            return json;
+        }
+        catch (JsonException e)
+        {
+            throw new PayloadException($"{what} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Deserializes to a runtime type (used where only the registration knows the type).</summary>
+    public static object? Deserialize(string json, Type type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, type, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new PayloadException($"JSON does not fit {type.Name}: {e.Message}", e);
+        }
+    }
+}
