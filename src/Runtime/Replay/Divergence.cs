@@ -13,6 +13,7 @@ public sealed record Divergence(int? Sequence, string Expected, string Actual, s
         + $"expected {Expected}, but {Actual}"
         + (Source is null ? "." : $" (at {Source}).");
 
-    internal static string Shorten(string json, int max = 120) =>
+    /// <summary>Cuts long JSON for one-line reports.</summary>
+    public static string Shorten(string json, int max = 120) =>
         json.Length <= max ? json : json[..max] + $"…({json.Length} chars)";
 }

@@ -1,0 +1,76 @@
+using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+
+namespace Steadfast.Actors;
+
+/// <summary>
+/// The Akka.Persistence.Sql configuration for one SQLite journal file: journal, snapshot store, tag table
+/// and read journal all in the same file, events through <see cref="Serialization.SteadfastSerializer"/>.
+/// </summary>
+public static class StorageConfig
+{
+    /// <summary>linq2db's provider name for Microsoft.Data.Sqlite.</summary>
+    public const string SqliteProvider = "SQLite.MS";
+
+    /// <summary>The connection string the plugin uses. Microsoft.Data.Sqlite retries a busy database for <c>Default Timeout</c> seconds.</summary>
+    public static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    /// <summary>HOCON that points every persistence plugin at <paramref name="databasePath"/>.</summary>
+    public static Config ForSqlite(string databasePath) => ForProvider(ConnectionString(databasePath), SqliteProvider);
+
+    /// <summary>HOCON for any provider linq2db supports (PostgreSQL later uses the same path).</summary>
+    public static Config ForProvider(string connectionString, string providerName)
+    {
+        var cs = Quote(connectionString);
+        var provider = Quote(providerName);
+        return ConfigurationFactory.ParseString($$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  connection-string = {{cs}}
+                  provider-name = {{provider}}
+                  auto-initialize = on
+                  tag-write-mode = TagTable
+                  event-adapters {
+                    lifecycle-tagger = "Steadfast.Actors.Storage.LifecycleTagger, Steadfast.Actors"
+                  }
+                  event-adapter-bindings {
+                    "Steadfast.Runtime.History.HistoryEvent, Steadfast.Runtime" = lifecycle-tagger
+                  }
+                }
+              }
+              query.journal.sql {
+                connection-string = {{cs}}
+                provider-name = {{provider}}
+                tag-read-mode = TagTable
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  connection-string = {{cs}}
+                  provider-name = {{provider}}
+                  auto-initialize = on
+                }
+              }
+            }
+            akka.actor {
+              serializers.steadfast = "Steadfast.Actors.Serialization.SteadfastSerializer, Steadfast.Actors"
+              serialization-bindings {
+                "Steadfast.Runtime.History.HistoryEvent, Steadfast.Runtime" = steadfast
+                "Steadfast.Actors.WorkflowSnapshot, Steadfast.Actors" = steadfast
+              }
+              serialization-identifiers {
+                "Steadfast.Actors.Serialization.SteadfastSerializer, Steadfast.Actors" = 1701
+              }
+            }
+            """).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration); // the plugins' own defaults, needed before the extension loads them
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

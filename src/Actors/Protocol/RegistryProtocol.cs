@@ -1,0 +1,24 @@
+namespace Steadfast.Actors;
+
+/// <summary>Messages between the registry and the workflow actors it owns.</summary>
+internal static class RegistryProtocol
+{
+    /// <summary>Workflow → registry: I am idle and settled; stop me when no message is on its way.</summary>
+    public sealed record Passivate(string WorkflowId);
+
+    /// <summary>Registry → workflow: stop now (the explicit stop message; persistent actors never get a PoisonPill).</summary>
+    public sealed class StopExecution
+    {
+        public static readonly StopExecution Instance = new();
+        private StopExecution() { }
+    }
+
+    /// <summary>Registry → itself: the journal query found these unfinished workflows.</summary>
+    public sealed record UnfinishedFound(IReadOnlyList<string> WorkflowIds);
+
+    /// <summary>Registry → itself: the unfinished-workflow query failed.</summary>
+    public sealed record ResumeQueryFailed(Exception Error);
+
+    /// <summary>Registry → itself: bring a workflow that stopped unexpectedly back.</summary>
+    public sealed record Restart(string WorkflowId);
+}

@@ -1,0 +1,79 @@
+namespace Steadfast.Actors;
+
+/// <summary>Starts workflow <paramref name="WorkflowId"/>; answered with <see cref="WorkflowAccepted"/> only after the start is durable, or with <see cref="StartRejected"/>.</summary>
+/// <param name="WorkflowId">Unique id chosen by the caller (1–128 of letters, digits, <c>. _ - : @</c>).</param>
+/// <param name="WorkflowType">The registered workflow name.</param>
+/// <param name="InputJson">The input as JSON.</param>
+public sealed record StartWorkflow(string WorkflowId, string WorkflowType, string InputJson);
+
+/// <summary>The start is journaled. <paramref name="Created"/> is false when the same start had already been accepted (idempotent retry).</summary>
+public sealed record WorkflowAccepted(string WorkflowId, bool Created);
+
+/// <summary>The start was refused; nothing was journaled.</summary>
+public sealed record StartRejected(string WorkflowId, StartRejection Reason, string Message);
+
+/// <summary>Why a start was refused.</summary>
+public enum StartRejection
+{
+    /// <summary>The id is empty, too long or has characters outside the allowed set.</summary>
+    InvalidId,
+    /// <summary>No workflow is registered under that name.</summary>
+    UnknownType,
+    /// <summary>The input is not JSON, or does not fit the workflow's input type.</summary>
+    MalformedInput,
+    /// <summary>The input is over the payload limit.</summary>
+    PayloadTooLarge,
+    /// <summary>The id exists with another type or input.</summary>
+    Conflict,
+    /// <summary>The host is shutting down.</summary>
+    Unavailable,
+}
+
+/// <summary>Asks for a workflow's <see cref="WorkflowStatus"/>.</summary>
+public sealed record GetWorkflowStatus(string WorkflowId);
+
+/// <summary>Answered with <see cref="WorkflowStatus"/> once the workflow is settled (completed, failed or suspended); at once if it already is.</summary>
+public sealed record WaitForWorkflow(string WorkflowId);
+
+/// <summary>Where a workflow stands.</summary>
+public enum ExecutionStatus
+{
+    /// <summary>No workflow has this id.</summary>
+    NotFound,
+    /// <summary>Started and not finished.</summary>
+    Running,
+    /// <summary>Returned a result.</summary>
+    Completed,
+    /// <summary>Threw; the error is journaled.</summary>
+    Failed,
+    /// <summary>Its code diverged from its journal or broke a determinism rule; it waits for fixed code and a restart.</summary>
+    Suspended,
+}
+
+/// <summary>A workflow's state as of its last journaled event.</summary>
+/// <param name="WorkflowId">The id.</param>
+/// <param name="WorkflowType">The registered name, null when not found.</param>
+/// <param name="Status">Running, Completed, Failed, Suspended or NotFound.</param>
+/// <param name="ResultJson">The result when completed.</param>
+/// <param name="Error">The error when failed, or the divergence report when suspended.</param>
+/// <param name="Steps">Context calls journaled so far.</param>
+/// <param name="StartedAt">When the start was journaled.</param>
+/// <param name="FinishedAt">When the terminal event was journaled.</param>
+/// <param name="WaitingOn">What it waits on now, e.g. <c>Summarize (step 2, attempt 3)</c>.</param>
+public sealed record WorkflowStatus(
+    string WorkflowId,
+    string? WorkflowType,
+    ExecutionStatus Status,
+    string? ResultJson,
+    string? Error,
+    int Steps,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyList<string> WaitingOn)
+{
+    /// <summary>True for Completed, Failed and Suspended.</summary>
+    public bool IsSettled => Status is ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Suspended;
+
+    internal static WorkflowStatus NotFound(string workflowId) =>
+        new(workflowId, null, ExecutionStatus.NotFound, null, $"No workflow has the id '{workflowId}'.", 0, null, null, []);
+}

@@ -1,0 +1,45 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Steadfast.Runtime;
+
+namespace Steadfast.Actors;
+
+/// <summary>Checks a start request before anything is journaled.</summary>
+internal static partial class StartValidation
+{
+    public const int MaxIdLength = 128;
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")]
+    private static partial Regex IdPattern();
+
+    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
+
+    /// <summary>The rejection for <paramref name="m"/>, or null when it may be started.</summary>
+    public static StartRejected? Check(StartWorkflow m, SteadfastRegistry registry, int maxPayloadBytes)
+    {
+        if (!IsValidId(m.WorkflowId))
+            return Reject(m, StartRejection.InvalidId,
+                $"Workflow id '{Clip(m.WorkflowId)}' is invalid: use 1 to {MaxIdLength} characters of letters, digits and . _ - : @, starting with a letter or digit.");
+        if (string.IsNullOrEmpty(m.WorkflowType) || !registry.TryGetWorkflow(m.WorkflowType, out var workflow))
+            return Reject(m, StartRejection.UnknownType,
+                $"Workflow type '{Clip(m.WorkflowType)}' is not registered. Registered: {string.Join(", ", registry.Workflows.Select(w => w.Name).Order())}.");
+        var bytes = Encoding.UTF8.GetByteCount(m.InputJson ?? "");
+        if (bytes > maxPayloadBytes)
+            return Reject(m, StartRejection.PayloadTooLarge, $"Input is {bytes} bytes, over the limit of {maxPayloadBytes} bytes.");
+        try
+        {
+            PayloadCodec.ValidateJson(m.InputJson ?? "", "Input");
+            if (PayloadCodec.Deserialize(m.InputJson!, workflow.InputType) is null && Nullable.GetUnderlyingType(workflow.InputType) is null)
+                return Reject(m, StartRejection.MalformedInput, $"Input is JSON null, but {workflow.Name} needs a {workflow.InputType.Name}.");
+        }
+        catch (PayloadException e)
+        {
+            return Reject(m, StartRejection.MalformedInput, e.Message);
+        }
+        return null;
+    }
+
+    private static StartRejected Reject(StartWorkflow m, StartRejection reason, string message) => new(m.WorkflowId, reason, message);
+
+    private static string Clip(string? s) => s is null ? "(null)" : s.Length <= 40 ? s : s[..40] + $"…({s.Length} chars)";
+}

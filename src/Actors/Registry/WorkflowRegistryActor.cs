@@ -1,0 +1,153 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Steadfast.Actors.Storage;
+using Steadfast.Runtime;
+using static Steadfast.Actors.RegistryProtocol;
+
+namespace Steadfast.Actors;
+
+/// <summary>
+/// The front door: validates starts, routes every message to the workflow's actor (creating it on
+/// demand), resumes unfinished workflows at start, passivates idle ones without losing messages sent
+/// meanwhile, and brings back workflow actors that stopped unexpectedly, with backoff.
+/// </summary>
+public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
+{
+    private readonly SteadfastRegistry _registry;
+    private readonly SteadfastSettings _settings;
+    private readonly IServiceProvider _services;
+    private readonly bool _resumeUnfinished;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, IActorRef> _workflows = new();
+    private readonly Dictionary<IActorRef, string> _idsByActor = new();
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _passivating = new();
+    private readonly Dictionary<string, int> _restarts = new();
+
+    public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, bool resumeUnfinished)
+    {
+        _registry = registry;
+        _settings = settings;
+        _services = services;
+        _resumeUnfinished = resumeUnfinished;
+
+        Receive<StartWorkflow>(m =>
+        {
+            if (StartValidation.Check(m, _registry, _settings.MaxPayloadBytes) is { } rejected) Sender.Tell(rejected);
+            else Deliver(m.WorkflowId, m);
+        });
+        Receive<GetWorkflowStatus>(m => DeliverOrNotFound(m.WorkflowId, m));
+        Receive<WaitForWorkflow>(m => DeliverOrNotFound(m.WorkflowId, m));
+        Receive<Passivate>(p =>
+        {
+            if (!_workflows.TryGetValue(p.WorkflowId, out var actor) || _passivating.ContainsKey(p.WorkflowId)) return;
+            _passivating[p.WorkflowId] = [];
+            actor.Tell(StopExecution.Instance);
+        });
+        Receive<Terminated>(t => Stopped(t.ActorRef));
+        Receive<Restart>(r =>
+        {
+            if (!_workflows.ContainsKey(r.WorkflowId)) Spawn(r.WorkflowId);
+        });
+        Receive<UnfinishedFound>(found =>
+        {
+            _log.Info("Resuming {0} unfinished workflow(s)", found.WorkflowIds.Count);
+            foreach (var id in found.WorkflowIds)
+                if (!_workflows.ContainsKey(id)) Spawn(id);
+        });
+        Receive<ResumeQueryFailed>(f =>
+        {
+            _log.Error(f.Error, "Could not list unfinished workflows; retrying in {0}", _settings.RestartBackoffMax);
+            Timers.StartSingleTimer("resume", ResumeNow.Instance, _settings.RestartBackoffMax);
+        });
+        Receive<ResumeNow>(_ => QueryUnfinished());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props of the registry; <paramref name="resumeUnfinished"/> queries the journal's tags at start.</summary>
+    public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, bool resumeUnfinished = true) =>
+        Akka.Actor.Props.Create(() => new WorkflowRegistryActor(registry, settings, services, resumeUnfinished));
+
+    protected override void PreStart()
+    {
+        if (_resumeUnfinished) QueryUnfinished();
+    }
+
+    // A workflow actor that throws is stopped, never restarted in place: it comes back through recovery.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    private void DeliverOrNotFound(string workflowId, object message)
+    {
+        if (StartValidation.IsValidId(workflowId)) Deliver(workflowId, message);
+        else Sender.Tell(WorkflowStatus.NotFound(workflowId));
+    }
+
+    private void Deliver(string workflowId, object message)
+    {
+        if (_passivating.TryGetValue(workflowId, out var buffer))
+        {
+            buffer.Add((message, Sender));
+            return;
+        }
+        var actor = _workflows.GetValueOrDefault(workflowId) ?? Spawn(workflowId);
+        actor.Forward(message);
+    }
+
+    private IActorRef Spawn(string workflowId)
+    {
+        var actor = Context.ActorOf(WorkflowActor.Props(workflowId, _registry, _settings, _services), workflowId);
+        Context.Watch(actor);
+        _workflows[workflowId] = actor;
+        _idsByActor[actor] = workflowId;
+        return actor;
+    }
+
+    private void Stopped(IActorRef actor)
+    {
+        if (!_idsByActor.Remove(actor, out var id)) return;
+        _workflows.Remove(id);
+        if (_passivating.Remove(id, out var buffered))
+        {
+            _restarts.Remove(id);
+            foreach (var (message, sender) in buffered) Deliver(id, message);
+            return;
+        }
+        var failures = _restarts[id] = _restarts.GetValueOrDefault(id) + 1;
+        var delay = TimeSpan.FromTicks(Math.Min(_settings.RestartBackoffMax.Ticks,
+            _settings.RestartBackoffMin.Ticks * (1L << Math.Min(failures - 1, 20))));
+        _log.Warning("Workflow {0} stopped unexpectedly (failure {1}); recovering it in {2}", id, failures, delay);
+        Timers.StartSingleTimer("restart-" + id, new Restart(id), delay);
+    }
+
+    private void QueryUnfinished()
+    {
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var materializer = Context.System.Materializer();
+        async Task<IReadOnlyList<string>> Run()
+        {
+            var started = await IdsTagged(journal, LifecycleTagger.StartedTag, materializer);
+            var finished = await IdsTagged(journal, LifecycleTagger.FinishedTag, materializer);
+            started.ExceptWith(finished);
+            return started.Select(pid => pid["workflow-".Length..]).Order().ToList();
+        }
+        Run().PipeTo(Self, success: ids => new UnfinishedFound(ids), failure: e => new ResumeQueryFailed(e));
+    }
+
+    private static Task<HashSet<string>> IdsTagged(SqlReadJournal journal, string tag, IMaterializer materializer) =>
+        journal.CurrentEventsByTag(tag, Offset.NoOffset())
+            .RunAggregate(new HashSet<string>(), (ids, e) =>
+            {
+                ids.Add(e.PersistenceId);
+                return ids;
+            }, materializer);
+
+    private sealed class ResumeNow
+    {
+        public static readonly ResumeNow Instance = new();
+        private ResumeNow() { }
+    }
+}

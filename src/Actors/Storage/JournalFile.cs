@@ -1,0 +1,68 @@
+using Microsoft.Data.Sqlite;
+
+namespace Steadfast.Actors.Storage;
+
+/// <summary>Checks and prepares the SQLite journal file before Akka opens it.</summary>
+public static class JournalFile
+{
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+    private static readonly string[] OurTables = ["journal", "tags", "snapshot", "journal_metadata"];
+
+    /// <summary>
+    /// Creates the folder, refuses a file that is not SQLite or holds other tables, and switches the file to
+    /// WAL (the plugin does not; the mode is stored in the file). Changes nothing in a file it refuses.
+    /// </summary>
+    /// <exception cref="JournalFileException">The file is not usable as a Steadfast journal.</exception>
+    public static void Prepare(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        if (File.Exists(full)) CheckExisting(full);
+        try
+        {
+            using var connection = new SqliteConnection(StorageConfig.ConnectionString(full));
+            connection.Open();
+            using var wal = connection.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            var mode = (string?)wal.ExecuteScalar();
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                throw new JournalFileException($"Could not switch {full} to WAL mode (it reports '{mode}').");
+        }
+        catch (SqliteException e)
+        {
+            throw new JournalFileException($"Cannot open {full} as a SQLite journal: {e.Message}", e);
+        }
+    }
+
+    private static void CheckExisting(string path)
+    {
+        var header = new byte[SqliteHeader.Length];
+        using (var f = File.OpenRead(path))
+        {
+            var read = f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            if (read == 0) return; // an empty file is a new database
+            if (read < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader))
+                throw new JournalFileException($"{path} is not a SQLite database (wrong header); refusing to touch it.");
+        }
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+            using var reader = cmd.ExecuteReader();
+            var foreign = new List<string>();
+            while (reader.Read())
+            {
+                var name = reader.GetString(0);
+                if (!OurTables.Contains(name)) foreign.Add(name);
+            }
+            if (foreign.Count > 0)
+                throw new JournalFileException($"{path} is a SQLite database of another program (tables: {string.Join(", ", foreign.Take(5))}); refusing to use it as a Steadfast journal.");
+        }
+        catch (SqliteException e)
+        {
+            throw new JournalFileException($"{path} is corrupt or unreadable: {e.Message}", e);
+        }
+    }
+}

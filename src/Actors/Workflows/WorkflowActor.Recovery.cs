@@ -1,0 +1,43 @@
+using Akka.Event;
+using Akka.Persistence;
+using Steadfast.Runtime.Replay;
+
+namespace Steadfast.Actors;
+
+internal sealed partial class WorkflowActor
+{
+    /// <summary>
+    /// After recovery: re-run the code once against the whole history (never once per event), then journal
+    /// what it asks for that the history lacks and re-dispatch activities that were in flight at the crash.
+    /// </summary>
+    private void Resume()
+    {
+        if (_state.Started is not { } started || _state.IsFinished) return;
+        _engine = NewEngine(started);
+        _engine.Start();
+        foreach (var e in _state.Events.Skip(1)) _engine.Apply(e);
+        if (_engine.Outcome is SuspendedOutcome)
+            _engine.TakeNewCommands(); // nothing a diverged run asks for may be journaled
+        _log.Info("Workflow {0} resumed after {1} events: {2}, {3} step(s) in flight", _workflowId, _state.Events.Count,
+            _engine.Outcome.GetType().Name.Replace("Outcome", ""), _state.InFlight.Count);
+        Progress([]);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Journal write for workflow {0} failed at sequence {1}; stopping so that recovery restores a consistent state", _workflowId, sequenceNr);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Journal rejected an event of workflow {0} at sequence {1}; stopping", _workflowId, sequenceNr);
+        Context.Stop(Self);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _log.Error(reason, "Recovery of workflow {0} failed", _workflowId);
+        base.OnRecoveryFailure(reason, message);
+    }
+}

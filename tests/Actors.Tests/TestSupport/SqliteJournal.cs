@@ -1,0 +1,73 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Steadfast.Actors.Storage;
+using Steadfast.Runtime;
+
+namespace Steadfast.Actors.Tests;
+
+/// <summary>A real SQLite journal file in a temp folder, and actor systems running Steadfast on it.</summary>
+public sealed class SqliteJournal : IDisposable
+{
+    public SqliteJournal()
+    {
+        Directory.CreateDirectory(Folder);
+        JournalFile.Prepare(Path);
+    }
+
+    public string Folder { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "steadfast-tests", Guid.NewGuid().ToString("N"));
+
+    public string Path => System.IO.Path.Combine(Folder, "steadfast.db");
+
+    public static Config SteadfastOverrides { get; } = ConfigurationFactory.ParseString("""
+        steadfast.restart-backoff { min = 100ms, max = 1s }
+        akka.loglevel = INFO
+        """);
+
+    public Config Config(Config? extra = null) =>
+        (extra ?? Akka.Configuration.Config.Empty)
+            .WithFallback(SteadfastOverrides)
+            .WithFallback(StorageConfig.ForSqlite(Path))
+            .WithFallback(SteadfastSettings.Reference);
+
+    /// <summary>A second (or third) "host" on the same file, as after a restart.</summary>
+    public (ActorSystem System, IActorRef Registry, WorkflowClient Client) StartHost(SteadfastRegistry registry, string name = "host")
+    {
+        var system = ActorSystem.Create(name, Config());
+        var r = system.ActorOf(WorkflowRegistryActor.Props(registry, SteadfastSettings.From(system.Settings.Config), Services()), "steadfast");
+        return (system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
+    }
+
+    public static IServiceProvider Services() => new ServiceCollection().BuildServiceProvider();
+
+    /// <summary>Rows of the journal table in order: (persistence id, manifest, payload text).</summary>
+    public List<(string PersistenceId, string Manifest, string Payload)> Rows(string? persistenceId = null)
+    {
+        using var c = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT persistence_id, manifest, CAST(message AS TEXT) FROM journal" +
+                          (persistenceId is null ? "" : " WHERE persistence_id = $p") + " ORDER BY ordering";
+        if (persistenceId is not null) cmd.Parameters.AddWithValue("$p", persistenceId);
+        using var r = cmd.ExecuteReader();
+        var rows = new List<(string, string, string)>();
+        while (r.Read()) rows.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+        return rows;
+    }
+
+    public long Count(string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+}
