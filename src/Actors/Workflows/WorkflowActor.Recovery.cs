@@ -12,7 +12,11 @@ internal sealed partial class WorkflowActor
     /// </summary>
     private void Resume()
     {
-        if (_state.Started is not { } started || _state.IsFinished) return;
+        if (_state.Started is not { } started || _state.IsFinished)
+        {
+            SetReceiveTimeout(_settings.PassivateAfter); // recovered only to answer a question, or restarted after a failed start
+            return;
+        }
         _engine = NewEngine(started);
         _engine.Start();
         foreach (var e in _state.Events.Skip(1)) _engine.Apply(e);

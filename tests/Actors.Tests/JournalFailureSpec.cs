@@ -1,0 +1,66 @@
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.TestKit;
+
+namespace Steadfast.Actors.Tests;
+
+/// <summary>Journal writes failing under a running workflow, injected with Akka.Persistence.TestKit's journal.</summary>
+public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private readonly WorkflowClient _client;
+    private readonly ITestJournal _journal;
+
+    public JournalFailureSpec() : base(ConfigurationFactory.ParseString("""
+            akka.persistence.journal {
+              plugin = "akka.persistence.journal.test"
+              test.class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
+              test.plugin-dispatcher = "akka.actor.default-dispatcher"
+            }
+            akka.persistence.snapshot-store {
+              plugin = "akka.persistence.snapshot-store.test"
+              test.class = "Akka.Persistence.TestKit.TestSnapshotStore, Akka.Persistence.TestKit"
+              test.plugin-dispatcher = "akka.actor.default-dispatcher"
+            }
+            """).WithFallback(SqliteJournal.SteadfastOverrides).WithFallback(SteadfastSettings.Reference), "journal-failure")
+    {
+        var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config),
+            SqliteJournal.Services(), resumeUnfinished: false), "steadfast");
+        _client = new WorkflowClient(registry, Wait);
+        _journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+    }
+
+    [Fact]
+    public async Task Failing_journal_writes_should_stop_progress_lose_nothing_and_resume_when_writes_succeed()
+    {
+        var id = $"jf-{Guid.NewGuid():N}";
+        await _client.StartAsync(id, "ThreeSteps", "1");
+        await AwaitAssertAsync(async () => Assert.Equal(["GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
+
+        await _journal.OnWrite.Fail();
+        Gates.Release(id);
+
+        // Step 2's result cannot be journaled: the actor stops, is recovered with backoff and runs step 2 again.
+        await AwaitAssertAsync(() => Assert.True(Ledger.RunsOf(id, 2) >= 3, $"step 2 ran {Ledger.RunsOf(id, 2)} time(s)"), Wait);
+        await _journal.OnWrite.Pass(); // nothing else is written until the journal accepts writes
+        var status = await _client.WaitAsync(id, Wait);
+
+        Assert.Equal(ExecutionStatus.Completed, status.Status);
+        Assert.Equal("4", status.ResultJson);
+        Assert.Equal(1, Ledger.RunsOf(id, 1));
+        Assert.Equal(1, Ledger.RunsOf(id, 3));
+    }
+
+    [Fact]
+    public async Task Start_should_not_be_acknowledged_when_the_write_fails()
+    {
+        var id = $"jf-start-{Guid.NewGuid():N}";
+        await _journal.OnWrite.Fail();
+
+        var impatient = new WorkflowClient(await Sys.ActorSelection("/user/steadfast").ResolveOne(Wait), TimeSpan.FromSeconds(2));
+        await Assert.ThrowsAsync<Akka.Actor.AskTimeoutException>(() => impatient.StartAsync(id, "ThreeSteps", "1"));
+        await _journal.OnWrite.Pass();
+
+        Assert.Equal(ExecutionStatus.NotFound, (await _client.GetStatusAsync(id)).Status);
+    }
+}

@@ -1,0 +1,158 @@
+using Akka.Actor;
+using Steadfast.Runtime;
+
+namespace Steadfast.Actors.Tests;
+
+/// <summary>Whole "hosts" (actor systems) stopped and started again on one real SQLite file.</summary>
+public sealed class RecoverySpec : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private readonly SqliteJournal _journal = new();
+
+    [Fact]
+    public async Task Restarted_host_should_resume_unfinished_workflows_without_rerunning_journaled_steps()
+    {
+        var ids = Enumerable.Range(0, 5).Select(i => $"resume-{i}-{Guid.NewGuid():N}").ToList();
+        var first = _journal.StartHost(TestRegistry.Create(), "first");
+        foreach (var (id, i) in ids.Select((id, i) => (id, i))) await first.Client.StartAsync(id, "ThreeSteps", i.ToString());
+        await AwaitAsync(async () =>
+        {
+            foreach (var id in ids)
+                Assert.Equal(["GatedIncrement (step 2, attempt 1)"], (await first.Client.GetStatusAsync(id)).WaitingOn);
+        });
+        await first.System.Terminate();
+
+        foreach (var id in ids) Gates.Release(id);
+        var second = _journal.StartHost(TestRegistry.Create(), "second");
+        try
+        {
+            // Nobody asks: the registry must find and finish them on its own.
+            await AwaitAsync(() => Check(() => Assert.Equal(ids.Count,
+                _journal.Count("SELECT COUNT(*) FROM journal WHERE manifest = 'WorkflowCompleted.v1'"))));
+            foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+            {
+                var status = await second.Client.GetStatusAsync(id);
+                Assert.Equal(ExecutionStatus.Completed, status.Status);
+                Assert.Equal((i + 3).ToString(), status.ResultJson);
+                Assert.Equal(1, Ledger.RunsOf(id, 1)); // journaled before the stop: never again
+                Assert.Equal(2, Ledger.RunsOf(id, 2)); // in flight at the stop: at least once, here twice
+                Assert.Equal(1, Ledger.RunsOf(id, 3));
+            }
+        }
+        finally
+        {
+            await second.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Changed_workflow_code_should_suspend_that_workflow_with_the_step_and_let_others_finish()
+    {
+        var changed = $"changed-{Guid.NewGuid():N}";
+        var other = $"other-{Guid.NewGuid():N}";
+        var first = _journal.StartHost(TestRegistry.Create(), "v1");
+        await first.Client.StartAsync(changed, "ThreeSteps", "1");
+        await first.Client.StartAsync(other, "Retrying", """{"value":2,"failuresBeforeSuccess":0}""");
+        await AwaitAsync(async () => Assert.NotEmpty((await first.Client.GetStatusAsync(changed)).WaitingOn));
+        Assert.Equal(ExecutionStatus.Completed, (await first.Client.WaitAsync(other, Wait)).Status);
+        await first.System.Terminate();
+
+        Gates.Release(changed);
+        var second = _journal.StartHost(TestRegistry.Create(changedThreeSteps: true), "v2");
+        try
+        {
+            var status = await second.Client.WaitAsync(changed, Wait);
+            var fresh = $"fresh-{Guid.NewGuid():N}";
+            await second.Client.StartAsync(fresh, "Retrying", """{"value":3,"failuresBeforeSuccess":0}""");
+
+            Assert.Equal(ExecutionStatus.Suspended, status.Status);
+            Assert.StartsWith("Nondeterminism at step 1: expected ScheduleActivity 'Increment' input 1, but the code called ScheduleActivity 'Increment' input 1001", status.Error);
+            Assert.Contains("TestWorkflows.cs:", status.Error);
+            Assert.Equal("30", (await second.Client.WaitAsync(fresh, Wait)).ResultJson);
+            Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{changed}' AND manifest LIKE 'Workflow%ed.v1' AND manifest <> 'WorkflowStarted.v1'"));
+        }
+        finally
+        {
+            await second.System.Terminate();
+        }
+
+        // Putting the original code back resumes it: suspension is not journaled.
+        var third = _journal.StartHost(TestRegistry.Create(), "v1-again");
+        try
+        {
+            Assert.Equal("4", (await third.Client.WaitAsync(changed, Wait)).ResultJson);
+        }
+        finally
+        {
+            await third.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Finished_workflow_should_be_snapshotted_and_answer_from_the_snapshot_after_restart()
+    {
+        var id = $"snap-{Guid.NewGuid():N}";
+        Gates.Release(id);
+        var first = _journal.StartHost(TestRegistry.Create(), "first");
+        await first.Client.StartAsync(id, "ThreeSteps", "10");
+        Assert.Equal("13", (await first.Client.WaitAsync(id, Wait)).ResultJson);
+        await AwaitAsync(() => Check(() => Assert.Equal(1,
+            _journal.Count($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'workflow-{id}'"))));
+        await first.System.Terminate();
+
+        var second = _journal.StartHost(TestRegistry.Create(), "second");
+        try
+        {
+            var status = await second.Client.GetStatusAsync(id);
+            Assert.Equal(ExecutionStatus.Completed, status.Status);
+            Assert.Equal("13", status.ResultJson);
+            Assert.Equal(3, status.Steps);
+            Assert.Equal(1, Ledger.RunsOf(id, 3));
+        }
+        finally
+        {
+            await second.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Unregistered_activity_should_fail_the_call_not_the_host()
+    {
+        var id = $"unreg-{Guid.NewGuid():N}";
+        var host = _journal.StartHost(TestRegistry.WithoutHang(), "host");
+        try
+        {
+            await host.Client.StartAsync(id, "CallsUnregistered", "1");
+            Assert.Equal("\"Steadfast.ActivityNotRegistered\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
+        }
+        finally
+        {
+            await host.System.Terminate();
+        }
+    }
+
+    private static Task Check(Action assertion)
+    {
+        assertion();
+        return Task.CompletedTask;
+    }
+
+    private static async Task AwaitAsync(Func<Task> assertion)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public void Dispose() => _journal.Dispose();
+}
