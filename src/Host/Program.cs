@@ -1,1 +1,23 @@
-return 0;
+using System.CommandLine;
+using Steadfast.Actors.Storage;
+using Steadfast.Host.Cli;
+using Steadfast.Hosting;
+
+var config = new Option<string?>("--config")
+{
+    Description = "Host options (JSON, section \"Steadfast\"). Default: config/steadfast.json when it exists.",
+    DefaultValueFactory = _ => File.Exists("config/steadfast.json") ? "config/steadfast.json" : null,
+    Recursive = true,
+};
+var root = new RootCommand("Steadfast: durable workflows on Akka.NET and one SQLite file.") { config };
+root.Subcommands.Add(RunCommand.Create(config));
+
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is OptionsValidationException or JournalFileException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}

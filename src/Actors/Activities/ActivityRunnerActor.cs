@@ -56,11 +56,12 @@ internal sealed class ActivityRunnerActor : ReceiveActor, IWithTimers
     }
 
     // Every attempt failure stops the attempt; the decision to retry is taken once it has stopped.
+    // Akka's own failure log is off: AfterFailure logs one line per attempt instead of a stack trace.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
         _lastFailure = e;
         return Directive.Stop;
-    });
+    }, loggingEnabled: false);
 
     private void Begin(int attempt)
     {
@@ -86,7 +87,7 @@ internal sealed class ActivityRunnerActor : ReceiveActor, IWithTimers
             return;
         }
         var delay = policy.DelayAfterAttempt(_attempt);
-        _log.Info($"Activity {Scheduled.ActivityName} step {Scheduled.Sequence} of {_step.WorkflowId}: attempt {_attempt} failed ({type}: {error.Message}); retrying in {delay}");
+        _log.Warning($"Activity {Scheduled.ActivityName} step {Scheduled.Sequence} of {_step.WorkflowId}: attempt {_attempt} failed ({type}: {error.Message}); retrying in {delay}");
         Context.Parent.Tell(new AttemptFailed(Scheduled.Sequence, _attempt, type, error.Message, delay));
         Timers.StartSingleTimer("retry", new StartAttempt(_attempt + 1), delay);
     }

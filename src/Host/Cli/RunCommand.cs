@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Steadfast.Actors;
+using Steadfast.Host.Samples;
+using Steadfast.Hosting;
+using Steadfast.Runtime;
+
+namespace Steadfast.Host.Cli;
+
+/// <summary><c>steadfast run</c>: the host with the bundled sample agent, a batch of sample workflows and their progress.</summary>
+internal static class RunCommand
+{
+    public static Command Create(Option<string?> configOption)
+    {
+        var count = new Option<int>("--workflows") { Description = "Sample workflows to start (ids agent-1..N; starting again is idempotent).", DefaultValueFactory = _ => 20 };
+        var keepRunning = new Option<bool>("--keep-running") { Description = "Keep serving after the samples finished (stop with Ctrl+C)." };
+        var command = new Command("run", "Run the host with the sample research agent on the local SQLite journal.") { count, keepRunning };
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(configOption), parse.GetValue(count), parse.GetValue(keepRunning), cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? configFile, int count, bool keepRunning, CancellationToken cancel)
+    {
+        var options = SteadfastHost.LoadOptions(configFile);
+        using var host = SteadfastHost.Build(options, new SteadfastRegistry().AddSamples());
+        await host.StartAsync(cancel);
+        Console.WriteLine($"Steadfast host running; journal: {options.DatabasePath} (pid {Environment.ProcessId})");
+        var client = host.Services.GetRequiredService<WorkflowClient>();
+
+        var ids = Enumerable.Range(1, count).Select(i => $"agent-{i}").ToList();
+        var created = 0;
+        foreach (var id in ids)
+        {
+            var accepted = await client.StartAsync(id, nameof(ResearchAgent), new ResearchRequest($"topic {id}"), cancel);
+            if (accepted.Created) created++;
+        }
+        Console.WriteLine($"Started {created} new sample workflow(s); {count - created} already existed and continue where they were.");
+
+        var clock = Stopwatch.StartNew();
+        while (!cancel.IsCancellationRequested)
+        {
+            var statuses = await Task.WhenAll(ids.Select(id => client.GetStatusAsync(id, cancel)));
+            var byStatus = statuses.GroupBy(s => s.Status).ToDictionary(g => g.Key, g => g.Count());
+            Console.WriteLine($"[{clock.Elapsed.TotalSeconds,5:0.0}s] " + string.Join(", ", byStatus.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} {kv.Key.ToString().ToLowerInvariant()}")));
+            if (statuses.All(s => s.IsSettled))
+            {
+                foreach (var s in statuses.Take(5)) Console.WriteLine($"  {s.WorkflowId}: {s.Status} {s.ResultJson ?? s.Error}");
+                if (statuses.Length > 5) Console.WriteLine($"  … and {statuses.Length - 5} more");
+                break;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancel).ContinueWith(_ => { });
+        }
+
+        if (keepRunning) await host.WaitForShutdownAsync(cancel);
+        else await host.StopAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,56 @@
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steadfast.Runtime;
+
+namespace Steadfast.Hosting;
+
+/// <summary>Builds the generic host that runs Steadfast: options from JSON and environment, Akka with Steadfast, the client.</summary>
+public static class SteadfastHost
+{
+    /// <summary>Reads <paramref name="configFile"/> (if it exists) and <c>Steadfast__*</c> environment variables.</summary>
+    public static SteadfastOptions LoadOptions(string? configFile)
+    {
+        var configuration = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile)) throw new OptionsValidationException([$"Configuration file '{configFile}' does not exist."]);
+            configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+        configuration.AddEnvironmentVariables();
+        try
+        {
+            var options = configuration.Build().GetSection(SteadfastOptions.Section).Get<SteadfastOptions>() ?? new SteadfastOptions();
+            return options.Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OptionsValidationException([$"Configuration cannot be read: {e.Message}"]);
+        }
+    }
+
+    /// <summary>A host running Steadfast with the given workflows and activities.</summary>
+    public static IHost Build(SteadfastOptions options, SteadfastRegistry registry, Action<IServiceCollection>? services = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddAkka("steadfast", akka => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithSteadfast(options, registry));
+        builder.Services.AddWorkflowClient();
+        services?.Invoke(builder.Services);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,38 @@
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Steadfast.Actors;
+using Steadfast.Actors.Storage;
+using Steadfast.Runtime;
+
+namespace Steadfast.Hosting;
+
+/// <summary>Embeds Steadfast in an Akka.Hosting actor system.</summary>
+public static class SteadfastHostingExtensions
+{
+    /// <summary>
+    /// Adds the SQLite journal, the Steadfast serializer and the workflow registry actor (registered as
+    /// <see cref="WorkflowRegistryActor"/> in Akka.Hosting's ActorRegistry). The journal file is checked and
+    /// switched to WAL here, before Akka starts: a foreign or corrupt file stops the host with a specific error.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithSteadfast(this AkkaConfigurationBuilder builder, SteadfastOptions options, SteadfastRegistry registry)
+    {
+        options.Validate();
+        JournalFile.Prepare(options.DatabasePath);
+        if (options.AkkaConfigFile is { } overrides)
+            builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(overrides)), HoconAddMode.Prepend);
+        builder.AddHocon(StorageConfig.ForSqlite(options.DatabasePath), HoconAddMode.Append);
+        builder.AddHocon(SteadfastSettings.Reference, HoconAddMode.Append);
+        builder.WithActors((system, actors, resolver) =>
+        {
+            var settings = SteadfastSettings.From(system.Settings.Config);
+            var services = resolver.GetService<IServiceProvider>();
+            actors.Register<WorkflowRegistryActor>(system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services), "steadfast"));
+        });
+        return builder;
+    }
+
+    /// <summary>Registers a <see cref="WorkflowClient"/> over the registry actor for code outside the actor system.</summary>
+    public static IServiceCollection AddWorkflowClient(this IServiceCollection services) =>
+        services.AddSingleton(sp => new WorkflowClient(sp.GetRequiredService<IRequiredActor<WorkflowRegistryActor>>().ActorRef));
+}

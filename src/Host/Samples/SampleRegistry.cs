@@ -1,0 +1,14 @@
+using Steadfast.Runtime;
+
+namespace Steadfast.Host.Samples;
+
+/// <summary>Registers the bundled samples.</summary>
+public static class SampleRegistry
+{
+    /// <summary>Adds the research agent and its activities.</summary>
+    public static SteadfastRegistry AddSamples(this SteadfastRegistry registry) => registry
+        .AddWorkflow<ResearchAgent>()
+        .AddActivity<SearchWeb>()
+        .AddActivity<Summarize>()
+        .AddActivity<PublishReport>();
+}

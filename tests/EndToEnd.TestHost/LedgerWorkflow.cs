@@ -1,0 +1,31 @@
+using Steadfast.Runtime;
+
+namespace Steadfast.EndToEnd.TestHost;
+
+/// <summary>Three ledger steps; the result is input + 3.</summary>
+public sealed class LedgerWorkflow : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(WorkflowContext ctx, int input)
+    {
+        var a = await ctx.CallAsync<LedgerStep, int, int>(input);
+        var b = await ctx.CallAsync<LedgerStep, int, int>(a);
+        return await ctx.CallAsync<LedgerStep, int, int>(b);
+    }
+}
+
+/// <summary>Takes a little time, then appends "{run} {idempotency key}" to the ledger file (the side effect) and returns input + 1.</summary>
+public sealed class LedgerStep : Activity<int, int>
+{
+    private static readonly Lock Gate = new();
+
+    public static string LedgerPath { get; set; } = "ledger.txt";
+
+    public static string Run { get; set; } = "0";
+
+    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    {
+        await Task.Delay(Random.Shared.Next(100, 300), context.CancellationToken);
+        lock (Gate) File.AppendAllText(LedgerPath, $"{Run} {context.IdempotencyKey}\n");
+        return input + 1;
+    }
+}
