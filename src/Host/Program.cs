@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Steadfast.Actors.Storage;
+using Steadfast.Host.Bench;
 using Steadfast.Host.Cli;
 using Steadfast.Hosting;
 
@@ -11,6 +12,8 @@ var config = new Option<string?>("--config")
 };
 var root = new RootCommand("Steadfast: durable workflows on Akka.NET and one SQLite file.") { config };
 root.Subcommands.Add(RunCommand.Create(config));
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(BenchCommand.CreateVictim());
 
 try
 {

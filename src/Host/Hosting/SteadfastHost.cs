@@ -32,7 +32,7 @@ public static class SteadfastHost
     }
 
     /// <summary>A host running Steadfast with the given workflows and activities.</summary>
-    public static IHost Build(SteadfastOptions options, SteadfastRegistry registry, Action<IServiceCollection>? services = null)
+    public static IHost Build(SteadfastOptions options, SteadfastRegistry registry, Action<IServiceCollection>? services = null, LogLevel minimumLevel = LogLevel.Information)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -41,10 +41,12 @@ public static class SteadfastHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+        builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddAkka("steadfast", akka => akka
             .ConfigureLoggers(loggers =>
             {
+                loggers.LogLevel = minimumLevel >= LogLevel.Warning ? Akka.Event.LogLevel.WarningLevel : Akka.Event.LogLevel.InfoLevel;
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the Steadfast host with the sample research agent on ./data/steadfast.db.
+# Extra arguments go to `steadfast run` (e.g. --workflows 50 --keep-running).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build src/Host -c Release -nologo -v quiet
+exec dotnet src/Host/bin/Release/net10.0/steadfast.dll run "$@"

@@ -1,0 +1,29 @@
+using Steadfast.Runtime;
+
+namespace Steadfast.Host.Bench;
+
+/// <summary>The benchmark workflow: three sequential activities, each returning its input + 1.</summary>
+public sealed class ThreeStepBench : Workflow<int, int>
+{
+    /// <inheritdoc />
+    public override async Task<int> RunAsync(WorkflowContext context, int input)
+    {
+        var a = await context.CallAsync<PlusOne, int, int>(input);
+        var b = await context.CallAsync<PlusOne, int, int>(a);
+        return await context.CallAsync<PlusOne, int, int>(b);
+    }
+}
+
+/// <summary>A no-op activity: input + 1. In a "victim" process it hangs, so that a kill finds it in flight.</summary>
+public sealed class PlusOne : Activity<int, int>
+{
+    /// <summary>Set in the process that is about to be killed.</summary>
+    public static volatile bool Hang;
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    {
+        if (Hang) await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        return input + 1;
+    }
+}
