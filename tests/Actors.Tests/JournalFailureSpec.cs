@@ -25,7 +25,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
             """).WithFallback(SqliteJournal.SteadfastOverrides).WithFallback(SteadfastSettings.Reference), "journal-failure")
     {
         var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config),
-            SqliteJournal.Services(), resumeUnfinished: false), "steadfast");
+            SqliteJournal.Services(), findUnfinished: null), "steadfast");
         _client = new WorkflowClient(registry, Wait);
         _journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
     }

@@ -14,7 +14,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     private WorkflowExecutionSpec(SqliteJournal journal) : base(journal.Config(), "spec")
     {
         _journal = journal;
-        var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config), SqliteJournal.Services()), "steadfast");
+        var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config), SqliteJournal.Services(), journal.FindUnfinished), "steadfast");
         _client = new WorkflowClient(registry, Wait);
     }
 

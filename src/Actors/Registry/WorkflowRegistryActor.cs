@@ -1,10 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
-using Steadfast.Actors.Storage;
 using Steadfast.Runtime;
 using static Steadfast.Actors.RegistryProtocol;
 
@@ -20,19 +15,19 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly SteadfastRegistry _registry;
     private readonly SteadfastSettings _settings;
     private readonly IServiceProvider _services;
-    private readonly bool _resumeUnfinished;
+    private readonly Func<Task<IReadOnlyList<string>>>? _findUnfinished;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _workflows = new();
     private readonly Dictionary<IActorRef, string> _idsByActor = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _passivating = new();
     private readonly Dictionary<string, int> _restarts = new();
 
-    public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, bool resumeUnfinished)
+    public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<IReadOnlyList<string>>>? findUnfinished)
     {
         _registry = registry;
         _settings = settings;
         _services = services;
-        _resumeUnfinished = resumeUnfinished;
+        _findUnfinished = findUnfinished;
 
         Receive<StartWorkflow>(m =>
         {
@@ -68,14 +63,11 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Props of the registry; <paramref name="resumeUnfinished"/> queries the journal's tags at start.</summary>
-    public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, bool resumeUnfinished = true) =>
-        Akka.Actor.Props.Create(() => new WorkflowRegistryActor(registry, settings, services, resumeUnfinished));
+    /// <summary>Props of the registry; <paramref name="findUnfinished"/> lists the workflows to resume at start (none when null).</summary>
+    public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<IReadOnlyList<string>>>? findUnfinished) =>
+        Akka.Actor.Props.Create(() => new WorkflowRegistryActor(registry, settings, services, findUnfinished));
 
-    protected override void PreStart()
-    {
-        if (_resumeUnfinished) QueryUnfinished();
-    }
+    protected override void PreStart() => QueryUnfinished();
 
     // A workflow actor that throws is stopped, never restarted in place: it comes back through recovery.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -123,27 +115,8 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("restart-" + id, new Restart(id), delay);
     }
 
-    private void QueryUnfinished()
-    {
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var materializer = Context.System.Materializer();
-        async Task<IReadOnlyList<string>> Run()
-        {
-            var started = await IdsTagged(journal, LifecycleTagger.StartedTag, materializer);
-            var finished = await IdsTagged(journal, LifecycleTagger.FinishedTag, materializer);
-            started.ExceptWith(finished);
-            return started.Select(pid => pid["workflow-".Length..]).Order().ToList();
-        }
-        Run().PipeTo(Self, success: ids => new UnfinishedFound(ids), failure: e => new ResumeQueryFailed(e));
-    }
-
-    private static Task<HashSet<string>> IdsTagged(SqlReadJournal journal, string tag, IMaterializer materializer) =>
-        journal.CurrentEventsByTag(tag, Offset.NoOffset())
-            .RunAggregate(new HashSet<string>(), (ids, e) =>
-            {
-                ids.Add(e.PersistenceId);
-                return ids;
-            }, materializer);
+    private void QueryUnfinished() =>
+        _findUnfinished?.Invoke().PipeTo(Self, success: ids => new UnfinishedFound(ids), failure: e => new ResumeQueryFailed(e));
 
     private sealed class ResumeNow
     {

@@ -81,7 +81,9 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static string PersistenceIdOf(string workflowId) => "workflow-" + workflowId;
+    public const string PersistenceIdPrefix = "workflow-";
+
+    public static string PersistenceIdOf(string workflowId) => PersistenceIdPrefix + workflowId;
 
     public static Props Props(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services) =>
         Akka.Actor.Props.Create(() => new WorkflowActor(workflowId, registry, settings, services));

@@ -27,7 +27,8 @@ public static class SteadfastHostingExtensions
         {
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();
-            actors.Register<WorkflowRegistryActor>(system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services), "steadfast"));
+            actors.Register<WorkflowRegistryActor>(system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services,
+                () => UnfinishedWorkflows.FindAsync(options.DatabasePath)), "steadfast"));
         });
         return builder;
     }

@@ -35,9 +35,11 @@ public sealed class SqliteJournal : IDisposable
     public (ActorSystem System, IActorRef Registry, WorkflowClient Client) StartHost(SteadfastRegistry registry, string name = "host")
     {
         var system = ActorSystem.Create(name, Config());
-        var r = system.ActorOf(WorkflowRegistryActor.Props(registry, SteadfastSettings.From(system.Settings.Config), Services()), "steadfast");
+        var r = system.ActorOf(WorkflowRegistryActor.Props(registry, SteadfastSettings.From(system.Settings.Config), Services(), FindUnfinished), "steadfast");
         return (system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
     }
+
+    public Task<IReadOnlyList<string>> FindUnfinished() => UnfinishedWorkflows.FindAsync(Path);
 
     public static IServiceProvider Services() => new ServiceCollection().BuildServiceProvider();
 
