@@ -67,7 +67,14 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<IReadOnlyList<string>>>? findUnfinished) =>
         Akka.Actor.Props.Create(() => new WorkflowRegistryActor(registry, settings, services, findUnfinished));
 
-    protected override void PreStart() => QueryUnfinished();
+    protected override void PreStart()
+    {
+        // Start the journal and snapshot plugins now: they create the schema, so a new file is complete at once.
+        var persistence = Akka.Persistence.Persistence.Instance.Apply(Context.System);
+        persistence.JournalFor(null);
+        persistence.SnapshotStoreFor(null);
+        QueryUnfinished();
+    }
 
     // A workflow actor that throws is stopped, never restarted in place: it comes back through recovery.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

@@ -58,10 +58,16 @@ public sealed class SqliteJournal : IDisposable
         return rows;
     }
 
+    /// <summary>A scalar count; 0 when the plugin has not created its tables yet (nothing was written).</summary>
     public long Count(string sql)
     {
         using var c = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
         c.Open();
+        using (var exists = c.CreateCommand())
+        {
+            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('journal', 'snapshot')";
+            if ((long)exists.ExecuteScalar()! < 2) return 0;
+        }
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
         return (long)cmd.ExecuteScalar()!;
