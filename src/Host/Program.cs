@@ -3,6 +3,7 @@ using Steadfast.Actors.Storage;
 using Steadfast.Host.Bench;
 using Steadfast.Host.Cli;
 using Steadfast.Hosting;
+using Steadfast.Hosting.Replication;
 
 var config = new Option<string?>("--config")
 {
@@ -12,6 +13,8 @@ var config = new Option<string?>("--config")
 };
 var root = new RootCommand("Steadfast: durable workflows on Akka.NET and one SQLite file.") { config };
 root.Subcommands.Add(RunCommand.Create(config));
+root.Subcommands.Add(ReplicationStatusCommand.Create(config));
+root.Subcommands.Add(RestoreCommand.Create(config));
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(BenchCommand.CreateVictim());
 
@@ -23,4 +26,9 @@ catch (Exception e) when (e is OptionsValidationException or JournalFileExceptio
 {
     Console.Error.WriteLine(e.Message);
     return 2;
+}
+catch (ReplicationException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 3;
 }

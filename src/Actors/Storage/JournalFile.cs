@@ -6,7 +6,8 @@ namespace Steadfast.Actors.Storage;
 public static class JournalFile
 {
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
-    private static readonly string[] OurTables = ["journal", "tags", "snapshot", "journal_metadata"];
+    // The plugin's tables, and the bookkeeping tables Litestream adds to every database it replicates.
+    private static readonly string[] OurTables = ["journal", "tags", "snapshot", "journal_metadata", "_litestream_seq", "_litestream_lock"];
 
     /// <summary>
     /// Creates the folder, refuses a file that is not SQLite or holds other tables, and switches the file to

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Steadfast.Hosting.Replication;
 using Steadfast.Runtime;
 
 namespace Steadfast.Hosting;
@@ -43,7 +44,11 @@ public static class SteadfastHost
         });
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Services.AddAkka("steadfast", akka => akka
+        // Registered before Akka: started first (restore, WAL) and stopped last (Litestream ships the last frames).
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<LitestreamSupervisor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LitestreamSupervisor>());
+        builder.Services.AddAkka("steadfast", (akka, _) => akka
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = minimumLevel >= LogLevel.Warning ? Akka.Event.LogLevel.WarningLevel : Akka.Event.LogLevel.InfoLevel;

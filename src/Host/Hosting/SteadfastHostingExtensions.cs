@@ -13,18 +13,19 @@ public static class SteadfastHostingExtensions
     /// <summary>
     /// Adds the SQLite journal, the Steadfast serializer and the workflow registry actor (registered as
     /// <see cref="WorkflowRegistryActor"/> in Akka.Hosting's ActorRegistry). The journal file is checked and
-    /// switched to WAL here, before Akka starts: a foreign or corrupt file stops the host with a specific error.
+    /// switched to WAL when the actor system starts (not when the host is built, which would be before a restore):
+    /// a foreign or corrupt file stops the host with a specific error.
     /// </summary>
     public static AkkaConfigurationBuilder WithSteadfast(this AkkaConfigurationBuilder builder, SteadfastOptions options, SteadfastRegistry registry)
     {
         options.Validate();
-        JournalFile.Prepare(options.DatabasePath);
         if (options.AkkaConfigFile is { } overrides)
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(overrides)), HoconAddMode.Prepend);
         builder.AddHocon(StorageConfig.ForSqlite(options.DatabasePath), HoconAddMode.Append);
         builder.AddHocon(SteadfastSettings.Reference, HoconAddMode.Append);
         builder.WithActors((system, actors, resolver) =>
         {
+            JournalFile.Prepare(options.DatabasePath);
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();
             actors.Register<WorkflowRegistryActor>(system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services,

@@ -1,3 +1,5 @@
+using Steadfast.Hosting.Replication;
+
 namespace Steadfast.Hosting;
 
 /// <summary>Host options, bound from the <c>Steadfast</c> section of config/steadfast.json (and <c>Steadfast__*</c> environment variables).</summary>
@@ -15,6 +17,9 @@ public sealed class SteadfastOptions
     /// <summary>Optional HOCON file with Akka and engine overrides (e.g. config/akka.conf). Default none.</summary>
     public string? AkkaConfigFile { get; set; }
 
+    /// <summary>Litestream replication of the journal.</summary>
+    public ReplicationOptions Replication { get; set; } = new();
+
     /// <summary>The journal's full path.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFile));
 
@@ -26,6 +31,7 @@ public sealed class SteadfastOptions
         if (string.IsNullOrWhiteSpace(DatabaseFile) || DatabaseFile.IndexOfAny(['/', '\\']) >= 0)
             errors.Add($"Steadfast:DatabaseFile must be a plain file name, got '{DatabaseFile}'.");
         if (AkkaConfigFile is { } f && !File.Exists(f)) errors.Add($"Steadfast:AkkaConfigFile '{f}' does not exist.");
+        errors.AddRange(LitestreamConfig.Validate(Replication));
         if (errors.Count > 0) throw new OptionsValidationException(errors);
         return this;
     }

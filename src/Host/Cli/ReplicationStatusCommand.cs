@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Text.Json;
+using Steadfast.Hosting;
+using Steadfast.Hosting.Replication;
+
+namespace Steadfast.Host.Cli;
+
+/// <summary><c>steadfast replication status</c>: is a host replicating this journal, and where does each replica stand.</summary>
+internal static class ReplicationStatusCommand
+{
+    public static Command Create(Option<string?> configOption)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var status = new Command("status", "Show replicas, current generation, last sync and lag (read from Litestream).") { json };
+        status.SetAction((p, c) => RunAsync(p.GetValue(configOption), p.GetValue(json), c));
+        return new Command("replication", "Litestream replication of the journal.") { status };
+    }
+
+    private static async Task<int> RunAsync(string? configFile, bool json, CancellationToken cancel)
+    {
+        var options = SteadfastHost.LoadOptions(configFile);
+        if (!options.Replication.Enabled)
+        {
+            Console.WriteLine(json ? """{"enabled":false}""" : "Replication is OFF for this configuration (Steadfast:Replication:Enabled is false).");
+            return 0;
+        }
+        var litestream = Litestream.For(options);
+        var replicating = ReplicatingProcesses(litestream.ConfigPath);
+        var replicas = await litestream.StatusAsync(cancel);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                enabled = true,
+                database = options.DatabasePath,
+                replicating = replicating.Count > 0,
+                litestreamPids = replicating,
+                replicas = options.Replication.Replicas.Select(r =>
+                {
+                    var s = replicas.FirstOrDefault(x => x.Replica == r.DisplayName);
+                    return new { name = r.DisplayName, type = r.Type, generation = s?.Generation, lastSync = s?.LastSync, lagMs = s?.Lag?.TotalMilliseconds };
+                }),
+            }));
+            return 0;
+        }
+        Console.WriteLine($"database:    {options.DatabasePath}");
+        Console.WriteLine($"replicating: {(replicating.Count > 0 ? $"yes (litestream pid {string.Join(", ", replicating)})" : "no (no host is running litestream for this journal)")}");
+        foreach (var r in options.Replication.Replicas)
+        {
+            var s = replicas.FirstOrDefault(x => x.Replica == r.DisplayName);
+            Console.WriteLine(s is null
+                ? $"replica {r.DisplayName} ({r.Type}): no generation yet"
+                : $"replica {r.DisplayName} ({r.Type}): generation {s.Generation}, last sync {s.LastSync:u}, lag {s.Lag?.TotalMilliseconds:0} ms");
+        }
+        return 0;
+    }
+
+    // A replicate process for this journal is one whose command line names our rendered config.
+    private static List<int> ReplicatingProcesses(string configPath)
+    {
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (args.Contains("replicate") && args.Contains(configPath)) pids.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return pids;
+    }
+}

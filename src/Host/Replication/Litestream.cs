@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+
+namespace Steadfast.Hosting.Replication;
+
+/// <summary>Litestream's commands for one journal, with the config rendered from host options.</summary>
+public sealed partial class Litestream
+{
+    private Litestream(string binary, string configPath, string databasePath)
+    {
+        Binary = binary;
+        ConfigPath = configPath;
+        DatabasePath = databasePath;
+    }
+
+    /// <summary>The binary's full path.</summary>
+    public string Binary { get; }
+
+    /// <summary>The rendered YAML config.</summary>
+    public string ConfigPath { get; }
+
+    /// <summary>The journal file Litestream replicates (the name replicas know it by).</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>Finds the binary and writes the config next to the journal (<c>litestream.yml</c>).</summary>
+    public static Litestream For(SteadfastOptions options)
+    {
+        var binary = LitestreamBinary.Find(options.Replication.LitestreamPath);
+        var config = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, "litestream.yml");
+        Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+        File.WriteAllText(config, LitestreamConfig.Render(options.DatabasePath, options.Replication));
+        return new Litestream(binary, config, options.DatabasePath);
+    }
+
+    /// <summary>The arguments of <c>litestream replicate</c>.</summary>
+    public IEnumerable<string> ReplicateArgs => ["replicate", "-config", ConfigPath];
+
+    /// <summary>
+    /// Restores the journal from the newest replica into <paramref name="output"/> (the journal's own path when
+    /// null). Returns the restored position, or null when no replica exists yet.
+    /// </summary>
+    /// <exception cref="ReplicationException">The replica could not be read.</exception>
+    public async Task<string?> RestoreAsync(string? output, CancellationToken cancellationToken)
+    {
+        var args = new List<string> { "restore", "-config", ConfigPath, "-if-replica-exists" };
+        if (output is not null) args.AddRange(["-o", Path.GetFullPath(output)]);
+        else args.Add("-if-db-not-exists");
+        args.Add(DatabasePath);
+        var target = output ?? DatabasePath;
+        var existed = File.Exists(target);
+        var (code, log) = await LitestreamProcess.RunAsync(Binary, args, TimeSpan.FromMinutes(30), cancellationToken);
+        if (code != 0)
+            throw new ReplicationException($"Restoring {target} from the replica failed (litestream exit code {code}): {LastLines(log)}");
+        if (existed || !File.Exists(target)) return null;
+        var snapshot = SnapshotLine().Match(log);
+        var wal = WalLine().Match(log);
+        return snapshot.Success
+            ? $"replica {snapshot.Groups["replica"].Value}, generation {snapshot.Groups["gen"].Value}, snapshot index {snapshot.Groups["index"].Value}" +
+              (wal.Success ? $", WAL up to index {wal.Groups["max"].Value}" : "")
+            : "restored";
+    }
+
+    /// <summary>Each replica's generation, lag and last sync, from <c>litestream generations</c>.</summary>
+    /// <exception cref="ReplicationException">Litestream could not read the replicas.</exception>
+    public async Task<IReadOnlyList<ReplicaStatus>> StatusAsync(CancellationToken cancellationToken)
+    {
+        var (code, output) = await LitestreamProcess.RunAsync(Binary, ["generations", "-config", ConfigPath, DatabasePath], TimeSpan.FromSeconds(60), cancellationToken);
+        if (code != 0) throw new ReplicationException($"Reading replica generations failed (litestream exit code {code}): {LastLines(output)}");
+        return ReplicaStatus.ParseGenerations(output);
+    }
+
+    private static string LastLines(string log) => string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
+
+    [GeneratedRegex(@"msg=""restoring snapshot"".*?replica=(?<replica>\S+) generation=(?<gen>\S+) index=(?<index>\d+)")]
+    private static partial Regex SnapshotLine();
+
+    [GeneratedRegex(@"msg=""restoring wal files"".*?index_max=(?<max>\d+)")]
+    private static partial Regex WalLine();
+}

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steadfast.Actors.Storage;
+
+namespace Steadfast.Hosting.Replication;
+
+/// <summary>
+/// Owns the journal file before and after Akka: restores it from the replica when it is missing, prepares it
+/// (WAL), runs <c>litestream replicate</c> as a child process with its log forwarded, restarts it with backoff
+/// when it dies, checks the lag, and on shutdown (after Akka has stopped: it is registered before Akka) stops
+/// Litestream with SIGTERM so that it ships the last frames.
+/// </summary>
+public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<LitestreamSupervisor> log) : BackgroundService
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private Litestream? _litestream;
+
+    /// <summary>The latest status read from Litestream (empty until the first check).</summary>
+    public IReadOnlyList<ReplicaStatus> LastStatus { get; private set; } = [];
+
+    /// <summary>The running child's pid, if any.</summary>
+    public int? ChildPid { get; private set; }
+
+    /// <summary>Restores and prepares the journal before Akka starts, then starts replication.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var replication = options.Replication;
+        if (!replication.Enabled)
+        {
+            log.LogWarning("Replication is OFF: the journal {Database} is not backed up (enable Steadfast:Replication)", options.DatabasePath);
+            JournalFile.Prepare(options.DatabasePath);
+            return;
+        }
+        _litestream = Litestream.For(options);
+        if (!File.Exists(options.DatabasePath))
+        {
+            try
+            {
+                var restored = await _litestream.RestoreAsync(output: null, cancellationToken);
+                if (restored is null) log.LogInformation("No replica of {Database} exists yet: starting a new journal", options.DatabasePath);
+                else log.LogWarning("Restored {Database} from the replica ({Position}); unfinished workflows resume from it", options.DatabasePath, restored);
+            }
+            catch (ReplicationException e) when (replication.StartEmptyIfReplicaUnreachable)
+            {
+                log.LogError("{Error} Starting with an EMPTY journal because StartEmptyIfReplicaUnreachable is set", e.Message);
+            }
+            catch (ReplicationException e)
+            {
+                throw new ReplicationException(e.Message + " The journal is missing and was not restored, so the host does not start; " +
+                                               "fix the replica settings, or set Steadfast:Replication:StartEmptyIfReplicaUnreachable to start empty.");
+            }
+        }
+        JournalFile.Prepare(options.DatabasePath);
+        log.LogInformation("Replicating {Database} to {Replicas} (config {Config})", options.DatabasePath,
+            string.Join(", ", replication.Replicas.Select(r => $"{r.DisplayName} ({r.Type})")), _litestream.ConfigPath);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var litestream = _litestream!;
+        var backoff = TimeSpan.FromSeconds(1);
+        var statusLoop = CheckStatusAsync(litestream, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var child = LitestreamProcess.Start(litestream.Binary, litestream.ReplicateArgs, line => LitestreamProcess.Forward(log, line));
+            ChildPid = child.Pid;
+            var startedAt = DateTime.UtcNow;
+            log.LogInformation("Litestream started (pid {Pid})", child.Pid);
+            try
+            {
+                var code = await child.Exited.WaitAsync(stoppingToken);
+                if (DateTime.UtcNow - startedAt > TimeSpan.FromMinutes(1)) backoff = TimeSpan.FromSeconds(1);
+                log.LogError("Litestream (pid {Pid}) exited unexpectedly with code {Code}: replication is PAUSED; restarting it in {Backoff}",
+                    child.Pid, code, backoff);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                await child.StopAsync(TimeSpan.FromSeconds(15));
+                log.LogInformation("Litestream stopped after shipping its last frames (pid {Pid})", child.Pid);
+            }
+            finally
+            {
+                ChildPid = null;
+            }
+        }
+        await statusLoop.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task CheckStatusAsync(Litestream litestream, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Replication.StatusInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                LastStatus = await litestream.StatusAsync(stoppingToken);
+                foreach (var r in LastStatus.Where(r => r.Lag is null || r.Lag > options.Replication.LagWarning))
+                    log.LogWarning("Replica {Replica} is lagging: {Lag} behind (generation {Generation}, last sync {LastSync})", r.Replica, r.Lag, r.Generation, r.LastSync);
+                if (LastStatus.Count == 0) log.LogWarning("No replica holds a generation of {Database} yet", litestream.DatabasePath);
+            }
+            catch (ReplicationException e)
+            {
+                log.LogWarning("Replication status unavailable: {Error}", e.Message);
+            }
+        }
+    }
+}
