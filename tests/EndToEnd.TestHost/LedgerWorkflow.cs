@@ -22,9 +22,13 @@ public sealed class LedgerStep : Activity<int, int>
 
     public static string Run { get; set; } = "0";
 
+    public static int MinMs { get; set; } = 100;
+
+    public static int MaxMs { get; set; } = 300;
+
     public override async Task<int> ExecuteAsync(int input, ActivityContext context)
     {
-        await Task.Delay(Random.Shared.Next(100, 300), context.CancellationToken);
+        await Task.Delay(Random.Shared.Next(MinMs, MaxMs), context.CancellationToken);
         lock (Gate) File.AppendAllText(LedgerPath, $"{Run} {context.IdempotencyKey}\n");
         return input + 1;
     }

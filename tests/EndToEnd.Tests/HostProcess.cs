@@ -30,14 +30,51 @@ public sealed class HostProcess : IDisposable
     }
 
     /// <summary>Starts the test host (built next to this test assembly's project).</summary>
-    public static HostProcess StartTestHost(params string[] args)
+    public static HostProcess StartTestHost(params string[] args) =>
+        Start(Path.Combine(AppContext.BaseDirectory.Replace("EndToEnd.Tests", "EndToEnd.TestHost"), "steadfast-testhost.dll"), args);
+
+    /// <summary>Starts the real <c>steadfast</c> executable of the same build configuration.</summary>
+    public static HostProcess StartSteadfast(IDictionary<string, string>? environment, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory.Replace("EndToEnd.Tests", "EndToEnd.TestHost"), "steadfast-testhost.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException("The end-to-end test host was not built", dll);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
+        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<config>/net10.0/
+        return Start(Path.Combine(RepositoryRoot, "src", "Host", "bin", config, "net10.0", "steadfast.dll"), args, environment);
+    }
+
+    /// <summary>The repository root (where Actors.sln is).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "Actors.sln"))) return d.FullName;
+            throw new DirectoryNotFoundException("Actors.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>Runs the Litestream binary the project's install script put in tools/.</summary>
+    public static HostProcess StartLitestream(params string[] args) =>
+        Run(Path.Combine(RepositoryRoot, "tools", "litestream", "litestream"), args, null);
+
+    private static HostProcess Start(string dll, string[] args, IDictionary<string, string>? environment = null)
+    {
+        if (!File.Exists(dll)) throw new FileNotFoundException("The host was not built", dll);
+        return Run("dotnet", [dll, .. args], environment);
+    }
+
+    private static HostProcess Run(string program, string[] args, IDictionary<string, string>? environment)
+    {
+        if (program != "dotnet" && !File.Exists(program)) throw new FileNotFoundException("Run ./scripts/install-litestream.sh first", program);
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         return new HostProcess(Process.Start(info)!);
+    }
+
+    /// <summary>SIGTERM, then waits for a graceful exit.</summary>
+    public bool StopGracefully(TimeSpan timeout)
+    {
+        if (!_process.HasExited) Signals.Kill(_process.Id, Signals.Sigterm);
+        return WaitForExit(timeout);
     }
 
     /// <summary>kill -9: SIGKILL, no chance to flush or shut down.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace Steadfast.EndToEnd.Tests;
 
 /// <summary>The real host process killed with SIGKILL mid-flight, three times, then left to finish.</summary>
@@ -23,12 +21,12 @@ public sealed class KillNineSpec : IDisposable
         {
             using var host = Start(run);
             var target = completedSteps + 60;
-            await Until(() => host.HasExited || File.Exists(Db) && StepsCompleted() >= target, TimeSpan.FromSeconds(90), host);
+            await Journal.Until(() => host.HasExited || Journal.StepsCompleted(Db) >= target, TimeSpan.FromSeconds(90), () => host.Output);
             host.KillHard();
             Assert.False(host.ExitCode == 0 && host.Output.Contains("DONE"), "the run finished before it could be killed:\n" + host.Output);
 
-            completedSteps = StepsCompleted();
-            journaledAtKill.Add((CompletedKeys(), LedgerLines().Length));
+            completedSteps = Journal.StepsCompleted(Db);
+            journaledAtKill.Add((Journal.CompletedKeys(Db), Ledger.Lines(LedgerFile).Length));
         }
 
         using (var last = Start(4))
@@ -37,66 +35,16 @@ public sealed class KillNineSpec : IDisposable
             Assert.True(last.ExitCode == 0, "the last run failed:\n" + last.Output);
         }
 
-        // Every workflow completed once, with input + 3.
-        var results = Query("SELECT persistence_id, json_extract(CAST(message AS TEXT), '$.result') FROM journal WHERE manifest = 'WorkflowCompleted.v1'");
+        var results = Journal.Results(Db);
         Assert.Equal(Workflows, results.Count);
-        Assert.All(results, r => Assert.Equal(int.Parse(r[0]["workflow-e2e-".Length..]) + 3, int.Parse(r[1])));
-
-        // A step whose result was journaled before a kill never ran again after it.
-        var ledger = LedgerLines();
-        foreach (var (keys, lines) in journaledAtKill)
-        {
-            var rerun = ledger.Skip(lines).Select(l => l.Split(' ')[1]).Where(keys.Contains).ToList();
-            Assert.True(rerun.Count == 0, $"journaled steps ran again: {string.Join(", ", rerun.Take(5))}");
-        }
-        Assert.Equal(Workflows * 3, ledger.Select(l => l.Split(' ')[1]).Distinct().Count());
-        Assert.Equal("ok", Query("PRAGMA integrity_check").Single()[0]);
+        Assert.All(results, r => Assert.Equal(r.Input + 3, r.Result));
+        foreach (var (keys, lines) in journaledAtKill) Ledger.AssertNotRerun(LedgerFile, keys, lines);
+        Assert.Equal(Workflows * 3, Ledger.Lines(LedgerFile).Select(l => l.Split(' ')[1]).Distinct().Count());
+        Assert.Equal("ok", Journal.IntegrityCheck(Db));
     }
 
     private HostProcess Start(int run) =>
-        HostProcess.StartTestHost(Path.Combine(_dir, "data"), LedgerFile, Workflows.ToString(), run.ToString());
-
-    private long StepsCompleted() => long.Parse(Query("SELECT COUNT(*) FROM journal WHERE manifest = 'ActivityCompleted.v1'").Single()[0]);
-
-    private HashSet<string> CompletedKeys() =>
-        Query("SELECT persistence_id, json_extract(CAST(message AS TEXT), '$.sequence') FROM journal WHERE manifest = 'ActivityCompleted.v1'")
-            .Select(r => $"{r[0]["workflow-".Length..]}/{r[1]}").ToHashSet();
-
-    private string[] LedgerLines() => File.Exists(LedgerFile) ? File.ReadAllLines(LedgerFile).Where(l => l.Length > 0).ToArray() : [];
-
-    private List<string[]> Query(string sql)
-    {
-        using var c = new SqliteConnection($"Data Source={Db};Mode=ReadOnly;Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var rows = new List<string[]>();
-        while (r.Read()) rows.Add(Enumerable.Range(0, r.FieldCount).Select(i => Convert.ToString(r.GetValue(i))!).ToArray());
-        return rows;
-    }
-
-    private static async Task Until(Func<bool> condition, TimeSpan timeout, HostProcess host)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!SafeCheck(condition))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met; host output:\n" + host.Output);
-            await Task.Delay(25);
-        }
-    }
-
-    private static bool SafeCheck(Func<bool> condition)
-    {
-        try
-        {
-            return condition();
-        }
-        catch (SqliteException)
-        {
-            return false; // the schema is not created yet
-        }
-    }
+        HostProcess.StartTestHost("--data", Path.Combine(_dir, "data"), "--ledger", LedgerFile, "--workflows", Workflows.ToString(), "--run", run.ToString());
 
     public void Dispose()
     {
