@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-litestream.sh
+bash scripts/install-swift.sh   # S3-compatible server for the replication tests (apt, needs root)
 dotnet build Actors.sln -c Release -nologo -v quiet
 dotnet test Actors.sln -c Release --no-build -nologo "$@"

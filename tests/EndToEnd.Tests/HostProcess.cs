@@ -30,8 +30,11 @@ public sealed class HostProcess : IDisposable
     }
 
     /// <summary>Starts the test host (built next to this test assembly's project).</summary>
-    public static HostProcess StartTestHost(params string[] args) =>
-        Start(Path.Combine(AppContext.BaseDirectory.Replace("EndToEnd.Tests", "EndToEnd.TestHost"), "steadfast-testhost.dll"), args);
+    public static HostProcess StartTestHost(params string[] args) => StartTestHost(null, args);
+
+    /// <summary>Starts the test host with extra environment variables (e.g. S3 credentials).</summary>
+    public static HostProcess StartTestHost(IDictionary<string, string>? environment, params string[] args) =>
+        Start(Path.Combine(AppContext.BaseDirectory.Replace("EndToEnd.Tests", "EndToEnd.TestHost"), "steadfast-testhost.dll"), args, environment);
 
     /// <summary>Starts the real <c>steadfast</c> executable of the same build configuration.</summary>
     public static HostProcess StartSteadfast(IDictionary<string, string>? environment, params string[] args)
@@ -52,8 +55,8 @@ public sealed class HostProcess : IDisposable
     }
 
     /// <summary>Runs the Litestream binary the project's install script put in tools/.</summary>
-    public static HostProcess StartLitestream(params string[] args) =>
-        Run(Path.Combine(RepositoryRoot, "tools", "litestream", "litestream"), args, null);
+    public static HostProcess StartLitestream(IDictionary<string, string>? environment, params string[] args) =>
+        Run(Path.Combine(RepositoryRoot, "tools", "litestream", "litestream"), args, environment);
 
     private static HostProcess Start(string dll, string[] args, IDictionary<string, string>? environment = null)
     {

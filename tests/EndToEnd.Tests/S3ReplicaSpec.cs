@@ -1,0 +1,51 @@
+namespace Steadfast.EndToEnd.Tests;
+
+/// <summary>The real Litestream binary replicating to a real S3-compatible server (Swift + s3api) on 127.0.0.1.</summary>
+public sealed class S3ReplicaSpec(SwiftServer swift) : IClassFixture<SwiftServer>, IDisposable
+{
+    private readonly List<ReplicationDrill> _drills = [];
+
+    private async Task<ReplicationDrill> NewDrill()
+    {
+        var bucket = "journals-" + Guid.NewGuid().ToString("N")[..12];
+        await swift.CreateBucketAsync(bucket);
+        var drill = new ReplicationDrill(new { Type = "s3", Name = "swift", Bucket = bucket, Path = "steadfast", Endpoint = swift.Endpoint },
+            SwiftServer.Credentials);
+        _drills.Add(drill);
+        return drill;
+    }
+
+    [Fact]
+    public async Task Lost_data_folder_should_be_restored_from_s3_and_unfinished_workflows_should_finish() =>
+        await (await NewDrill()).LoseTheDiskAndRestore(workflows: 40);
+
+    [Fact]
+    public async Task Host_should_keep_running_while_s3_is_down_and_the_replica_should_catch_up()
+    {
+        const int workflows = 30;
+        var drill = await NewDrill();
+        using var host = drill.Host(workflows, run: 1, serve: true, stepMs: "500:1500");
+        await Journal.Until(() => Journal.StepsCompleted(drill.Db) >= 10, TimeSpan.FromSeconds(60), () => host.Output);
+
+        swift.StopProxy();
+        try
+        {
+            var atOutage = Journal.WorkflowsCompleted(drill.Db);
+            await Journal.Until(() => Journal.WorkflowsCompleted(drill.Db) == workflows, TimeSpan.FromSeconds(90), () => host.Output);
+            Assert.True(workflows > atOutage, "nothing was left to run during the outage");
+        }
+        finally
+        {
+            swift.StartProxy();
+        }
+
+        await drill.ReplicaEventuallyHolds(workflows, TimeSpan.FromSeconds(60), () => host.Output);
+        Assert.False(host.HasExited, "the host died during the outage:\n" + host.Output);
+        Assert.True(host.StopGracefully(TimeSpan.FromSeconds(30)));
+    }
+
+    public void Dispose()
+    {
+        foreach (var d in _drills) d.Dispose();
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Steadfast.EndToEnd.Tests;
+
+/// <summary>
+/// A real S3-compatible server on 127.0.0.1: single-node OpenStack Swift with s3api (scripts/swift.sh), started
+/// for a test class and stopped by PID when it is disposed.
+/// </summary>
+public sealed class SwiftServer : IDisposable
+{
+    public const string AccessKey = "test:tester";
+    public const string SecretKey = "testing";
+
+    private readonly List<int> _pids;
+
+    public SwiftServer()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "steadfast-swift", Guid.NewGuid().ToString("N"));
+        Port = FreePortRange(5);
+        var start = Run("bash", Path.Combine(HostProcess.RepositoryRoot, "scripts", "swift.sh"), "start", Folder, Port.ToString());
+        _pids = start.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+    }
+
+    public string Folder { get; }
+
+    public int Port { get; }
+
+    public string Endpoint => $"http://127.0.0.1:{Port}";
+
+    public static Dictionary<string, string> Credentials => new()
+    {
+        ["LITESTREAM_ACCESS_KEY_ID"] = AccessKey,
+        ["LITESTREAM_SECRET_ACCESS_KEY"] = SecretKey,
+    };
+
+    private int ProxyPid => _pids[^1]; // the script starts the proxy last
+
+    /// <summary>Creates a bucket (a Swift container of the test account) through the Swift API.</summary>
+    public async Task CreateBucketAsync(string bucket)
+    {
+        using var http = new HttpClient();
+        using var auth = new HttpRequestMessage(HttpMethod.Get, $"{Endpoint}/auth/v1.0");
+        auth.Headers.Add("X-Auth-User", AccessKey);
+        auth.Headers.Add("X-Auth-Key", SecretKey);
+        using var authReply = (await http.SendAsync(auth)).EnsureSuccessStatusCode();
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"{authReply.Headers.GetValues("X-Storage-Url").Single()}/{bucket}");
+        put.Headers.Add("X-Auth-Token", authReply.Headers.GetValues("X-Auth-Token").Single());
+        (await http.SendAsync(put)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The S3 endpoint goes away (its proxy is killed); storage keeps its data.</summary>
+    public void StopProxy()
+    {
+        Kill(ProxyPid);
+        _pids.Remove(ProxyPid);
+    }
+
+    /// <summary>The S3 endpoint comes back.</summary>
+    public void StartProxy()
+    {
+        var proxy = Process.Start(new ProcessStartInfo("swift-proxy-server", Path.Combine(Folder, "etc", "proxy-server.conf"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        _pids.Add(proxy.Id);
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                if (http.GetAsync($"{Endpoint}/healthcheck").Result.IsSuccessStatusCode) return;
+            }
+            catch (AggregateException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            Thread.Sleep(200);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var pid in _pids) Kill(pid);
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+
+    private static void Kill(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit(5000);
+        }
+        catch (ArgumentException)
+        {
+            // already gone
+        }
+    }
+
+    private static string Run(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(90_000)) p.Kill(entireProcessTree: true);
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({p.ExitCode}); is Swift installed (scripts/install-swift.sh)? {error.Result}");
+        return output.Result;
+    }
+
+    // Swift needs its proxy and three storage servers plus memcached on consecutive ports.
+    private static int FreePortRange(int count)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var first = Random.Shared.Next(20000, 40000);
+            if (Enumerable.Range(first, count).All(IsFree)) return first;
+        }
+        throw new InvalidOperationException("No free range of ports on 127.0.0.1.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
