@@ -35,7 +35,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
     {
         var id = $"jf-{Guid.NewGuid():N}";
         await _client.StartAsync(id, "ThreeSteps", "1");
-        await AwaitAssertAsync(async () => Assert.Equal(["GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
+        await AwaitAssertAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
 
         await _journal.OnWrite.Fail();
         Gates.Release(id);

@@ -18,7 +18,7 @@ public sealed class RecoverySpec : IDisposable
         await AwaitAsync(async () =>
         {
             foreach (var id in ids)
-                Assert.Equal(["GatedIncrement (step 2, attempt 1)"], (await first.Client.GetStatusAsync(id)).WaitingOn);
+                Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await first.Client.GetStatusAsync(id)).WaitingOn);
         });
         await first.System.Terminate();
 
@@ -35,7 +35,7 @@ public sealed class RecoverySpec : IDisposable
                 Assert.Equal(ExecutionStatus.Completed, status.Status);
                 Assert.Equal((i + 3).ToString(), status.ResultJson);
                 Assert.Equal(1, Ledger.RunsOf(id, 1)); // journaled before the stop: never again
-                Assert.Equal(2, Ledger.RunsOf(id, 2)); // in flight at the stop: at least once, here twice
+                Assert.InRange(Ledger.RunsOf(id, 2), 1, 2); // in flight at the stop: at least once (twice if the first attempt had begun)
                 Assert.Equal(1, Ledger.RunsOf(id, 3));
             }
         }

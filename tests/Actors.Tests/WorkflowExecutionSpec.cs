@@ -177,7 +177,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
         {
             var status = await _client.GetStatusAsync(id);
             Assert.Equal(ExecutionStatus.Running, status.Status);
-            Assert.Equal(["GatedIncrement (step 2, attempt 1)"], status.WaitingOn);
+            Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], status.WaitingOn);
         }, Wait);
         Gates.Release(id);
         Assert.Equal("4", (await _client.WaitAsync(id, Wait)).ResultJson);

@@ -28,6 +28,26 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
     public Task<WorkflowAccepted> StartAsync<TInput>(string workflowId, string workflowType, TInput input, CancellationToken cancellationToken = default) =>
         StartAsync(workflowId, workflowType, PayloadCodec.Serialize(input), cancellationToken);
 
+    /// <summary>Sends a signal; returns once it is journaled.</summary>
+    /// <exception cref="WorkflowRequestException">Unknown or finished workflow, or an invalid name or payload.</exception>
+    public async Task SignalAsync(string workflowId, string name, string payloadJson, CancellationToken cancellationToken = default)
+    {
+        var reply = await registry.Ask<object>(new SignalWorkflow(workflowId, name, payloadJson), _timeout, cancellationToken);
+        if (reply is SignalRejected r) throw new WorkflowRequestException(r.Reason, r.Message);
+    }
+
+    /// <summary>Sends a signal with a typed payload.</summary>
+    public Task SignalAsync<T>(string workflowId, string name, T payload, CancellationToken cancellationToken = default) =>
+        SignalAsync(workflowId, name, PayloadCodec.Serialize(payload), cancellationToken);
+
+    /// <summary>Requests cancellation; returns once the request is journaled (the workflow ends Cancelled after compensating).</summary>
+    /// <exception cref="WorkflowRequestException">Unknown or finished workflow.</exception>
+    public async Task CancelAsync(string workflowId, string reason, CancellationToken cancellationToken = default)
+    {
+        var reply = await registry.Ask<object>(new CancelWorkflow(workflowId, reason), _timeout, cancellationToken);
+        if (reply is CancelRejected r) throw new WorkflowRequestException(r.Reason, r.Message);
+    }
+
     /// <summary>The workflow's status now.</summary>
     public Task<WorkflowStatus> GetStatusAsync(string workflowId, CancellationToken cancellationToken = default) =>
         registry.Ask<WorkflowStatus>(new GetWorkflowStatus(workflowId), _timeout, cancellationToken);

@@ -8,7 +8,9 @@ public sealed record SteadfastSettings(
     int MaxPayloadBytes,
     TimeSpan PassivateAfter,
     TimeSpan RestartBackoffMin,
-    TimeSpan RestartBackoffMax)
+    TimeSpan RestartBackoffMax,
+    int MaxConcurrentActivities,
+    int StatusRecentEvents)
 {
     /// <summary>The embedded reference configuration.</summary>
     public static Config Reference { get; } = LoadReference();
@@ -26,9 +28,13 @@ public sealed record SteadfastSettings(
             c.GetInt("max-payload-bytes"),
             c.GetTimeSpan("passivate-after"),
             c.GetTimeSpan("restart-backoff.min"),
-            c.GetTimeSpan("restart-backoff.max"));
+            c.GetTimeSpan("restart-backoff.max"),
+            c.GetInt("max-concurrent-activities"),
+            c.GetInt("status-recent-events"));
         if (settings.SnapshotEvery < 1) throw new ConfigurationException($"steadfast.snapshot-every must be at least 1, got {settings.SnapshotEvery}.");
         if (settings.MaxPayloadBytes < 1024) throw new ConfigurationException($"steadfast.max-payload-bytes must be at least 1024, got {settings.MaxPayloadBytes}.");
+        if (settings.MaxConcurrentActivities < 1) throw new ConfigurationException($"steadfast.max-concurrent-activities must be at least 1, got {settings.MaxConcurrentActivities}.");
+        if (settings.StatusRecentEvents < 0) throw new ConfigurationException($"steadfast.status-recent-events must not be negative, got {settings.StatusRecentEvents}.");
         if (settings.RestartBackoffMin <= TimeSpan.Zero || settings.RestartBackoffMax < settings.RestartBackoffMin)
             throw new ConfigurationException("steadfast.restart-backoff needs 0 < min <= max.");
         return settings;

@@ -46,6 +46,8 @@ public enum ExecutionStatus
     Completed,
     /// <summary>Threw; the error is journaled.</summary>
     Failed,
+    /// <summary>Ended after a cancellation request; the reason is journaled.</summary>
+    Cancelled,
     /// <summary>Its code diverged from its journal or broke a determinism rule; it waits for fixed code and a restart.</summary>
     Suspended,
 }
@@ -59,7 +61,8 @@ public enum ExecutionStatus
 /// <param name="Steps">Context calls journaled so far.</param>
 /// <param name="StartedAt">When the start was journaled.</param>
 /// <param name="FinishedAt">When the terminal event was journaled.</param>
-/// <param name="WaitingOn">What it waits on now, e.g. <c>Summarize (step 2, attempt 3)</c>.</param>
+/// <param name="WaitingOn">What it waits on now, e.g. <c>activity Summarize (step 2, attempt 3)</c>, <c>timer (step 4) due …</c>, <c>signal 'approved'</c>.</param>
+/// <param name="RecentEvents">The last few journal events, one line each, oldest first.</param>
 public sealed record WorkflowStatus(
     string WorkflowId,
     string? WorkflowType,
@@ -69,11 +72,44 @@ public sealed record WorkflowStatus(
     int Steps,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    IReadOnlyList<string> WaitingOn)
+    IReadOnlyList<string> WaitingOn,
+    IReadOnlyList<string> RecentEvents)
 {
-    /// <summary>True for Completed, Failed and Suspended.</summary>
-    public bool IsSettled => Status is ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Suspended;
+    /// <summary>True for Completed, Failed, Cancelled and Suspended.</summary>
+    public bool IsSettled => Status is ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Cancelled or ExecutionStatus.Suspended;
 
     internal static WorkflowStatus NotFound(string workflowId) =>
-        new(workflowId, null, ExecutionStatus.NotFound, null, $"No workflow has the id '{workflowId}'.", 0, null, null, []);
+        new(workflowId, null, ExecutionStatus.NotFound, null, $"No workflow has the id '{workflowId}'.", 0, null, null, [], []);
+}
+
+/// <summary>Delivers signal <paramref name="Name"/> to a workflow; answered with <see cref="SignalAccepted"/> only after it is journaled, or <see cref="SignalRejected"/>.</summary>
+/// <param name="WorkflowId">The target workflow.</param>
+/// <param name="Name">The signal's name (1–200 characters).</param>
+/// <param name="PayloadJson">The payload as JSON.</param>
+public sealed record SignalWorkflow(string WorkflowId, string Name, string PayloadJson);
+
+/// <summary>The signal is journaled and will be delivered in arrival order.</summary>
+public sealed record SignalAccepted(string WorkflowId, string Name);
+
+/// <summary>The signal was refused; nothing was journaled.</summary>
+public sealed record SignalRejected(string WorkflowId, string Name, RejectionReason Reason, string Message);
+
+/// <summary>Asks a workflow to cancel; answered with <see cref="CancelAccepted"/> once the request is journaled, or <see cref="CancelRejected"/>.</summary>
+public sealed record CancelWorkflow(string WorkflowId, string Reason);
+
+/// <summary>The cancellation request is journaled; the workflow ends Cancelled once its code has finished compensating.</summary>
+public sealed record CancelAccepted(string WorkflowId);
+
+/// <summary>The cancellation was refused (unknown or finished workflow); nothing was journaled.</summary>
+public sealed record CancelRejected(string WorkflowId, RejectionReason Reason, string Message);
+
+/// <summary>Why a signal or a cancellation was refused.</summary>
+public enum RejectionReason
+{
+    /// <summary>No workflow has that id.</summary>
+    NotFound,
+    /// <summary>The workflow has already finished.</summary>
+    Finished,
+    /// <summary>The name or payload is invalid (empty or long name, not JSON, over the payload limit).</summary>
+    Invalid,
 }

@@ -39,6 +39,23 @@ internal static partial class StartValidation
         return null;
     }
 
+    /// <summary>The problem with a signal's name or payload, or null.</summary>
+    public static string? CheckSignal(SignalWorkflow m, int maxPayloadBytes)
+    {
+        if (string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 200) return $"Signal name '{Clip(m.Name)}' must be 1 to 200 characters.";
+        var bytes = Encoding.UTF8.GetByteCount(m.PayloadJson ?? "");
+        if (bytes > maxPayloadBytes) return $"Signal payload is {bytes} bytes, over the limit of {maxPayloadBytes} bytes.";
+        try
+        {
+            PayloadCodec.ValidateJson(m.PayloadJson ?? "", "Signal payload");
+            return null;
+        }
+        catch (PayloadException e)
+        {
+            return e.Message;
+        }
+    }
+
     private static StartRejected Reject(StartWorkflow m, StartRejection reason, string message) => new(m.WorkflowId, reason, message);
 
     private static string Clip(string? s) => s is null ? "(null)" : s.Length <= 40 ? s : s[..40] + $"…({s.Length} chars)";

@@ -34,8 +34,16 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             if (StartValidation.Check(m, _registry, _settings.MaxPayloadBytes) is { } rejected) Sender.Tell(rejected);
             else Deliver(m.WorkflowId, m);
         });
-        Receive<GetWorkflowStatus>(m => DeliverOrNotFound(m.WorkflowId, m));
-        Receive<WaitForWorkflow>(m => DeliverOrNotFound(m.WorkflowId, m));
+        Receive<GetWorkflowStatus>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
+        Receive<WaitForWorkflow>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
+        Receive<SignalWorkflow>(m =>
+        {
+            if (StartValidation.CheckSignal(m, _settings.MaxPayloadBytes) is { } problem)
+                Sender.Tell(new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Invalid, problem));
+            else DeliverOrReject(m.WorkflowId, m, () => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.NotFound, $"No workflow has the id '{m.WorkflowId}'."));
+        });
+        Receive<CancelWorkflow>(m => DeliverOrReject(m.WorkflowId, m,
+            () => new CancelRejected(m.WorkflowId, RejectionReason.NotFound, $"No workflow has the id '{m.WorkflowId}'.")));
         Receive<Passivate>(p =>
         {
             if (!_workflows.TryGetValue(p.WorkflowId, out var actor) || _passivating.ContainsKey(p.WorkflowId)) return;
@@ -79,10 +87,10 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     // A workflow actor that throws is stopped, never restarted in place: it comes back through recovery.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    private void DeliverOrNotFound(string workflowId, object message)
+    private void DeliverOrReject(string workflowId, object message, Func<object> notFound)
     {
         if (StartValidation.IsValidId(workflowId)) Deliver(workflowId, message);
-        else Sender.Tell(WorkflowStatus.NotFound(workflowId));
+        else Sender.Tell(notFound());
     }
 
     private void Deliver(string workflowId, object message)

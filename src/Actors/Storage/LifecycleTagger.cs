@@ -12,7 +12,7 @@ public sealed class LifecycleTagger : IWriteEventAdapter
     /// <summary>Tag of <see cref="WorkflowStarted"/>.</summary>
     public const string StartedTag = "steadfast:started";
 
-    /// <summary>Tag of <see cref="WorkflowCompleted"/> and <see cref="WorkflowFailed"/>.</summary>
+    /// <summary>Tag of the terminal events: <see cref="WorkflowCompleted"/>, <see cref="WorkflowFailed"/>, <see cref="WorkflowCancelled"/>.</summary>
     public const string FinishedTag = "steadfast:finished";
 
     /// <inheritdoc />
@@ -22,7 +22,7 @@ public sealed class LifecycleTagger : IWriteEventAdapter
     public object ToJournal(object evt) => evt switch
     {
         WorkflowStarted => new Tagged(evt, [StartedTag]),
-        WorkflowCompleted or WorkflowFailed => new Tagged(evt, [FinishedTag]),
+        WorkflowCompleted or WorkflowFailed or WorkflowCancelled => new Tagged(evt, [FinishedTag]),
         _ => evt,
     };
 }

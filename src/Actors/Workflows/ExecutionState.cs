@@ -11,10 +11,15 @@ internal sealed record ExecutionState(
     WorkflowStarted? Started,
     ImmutableList<HistoryEvent> Events,
     ImmutableSortedDictionary<int, ActivityScheduled> InFlight,
+    ImmutableSortedDictionary<int, TimerStarted> Timers,
+    ImmutableSortedDictionary<int, ChildWorkflowStarted> Children,
     ImmutableDictionary<int, int> FailedAttempts,
+    string? CancelReason,
     HistoryEvent? Terminal)
 {
-    public static ExecutionState Empty { get; } = new(null, [], ImmutableSortedDictionary<int, ActivityScheduled>.Empty, ImmutableDictionary<int, int>.Empty, null);
+    public static ExecutionState Empty { get; } = new(null, [],
+        ImmutableSortedDictionary<int, ActivityScheduled>.Empty, ImmutableSortedDictionary<int, TimerStarted>.Empty,
+        ImmutableSortedDictionary<int, ChildWorkflowStarted>.Empty, ImmutableDictionary<int, int>.Empty, null, null);
 
     public bool IsStarted => Started is not null;
 
@@ -22,6 +27,10 @@ internal sealed record ExecutionState(
 
     /// <summary>The highest step journaled so far.</summary>
     public int Steps { get; init; }
+
+    /// <summary>True while step <paramref name="sequence"/> waits for its outcome (activity, timer or child).</summary>
+    public bool IsPending(int sequence) =>
+        InFlight.ContainsKey(sequence) || Timers.ContainsKey(sequence) || Children.ContainsKey(sequence);
 
     public ExecutionState Apply(HistoryEvent e)
     {
@@ -33,7 +42,13 @@ internal sealed record ExecutionState(
             ActivityAttemptFailed f => next with { FailedAttempts = FailedAttempts.SetItem(f.Sequence, f.Attempt) },
             ActivityCompleted c => next.Resolved(c.Sequence),
             ActivityFailed f => next.Resolved(f.Sequence),
-            WorkflowCompleted or WorkflowFailed => next with { Terminal = e, InFlight = InFlight.Clear() },
+            TimerStarted t => next with { Timers = Timers.SetItem(t.Sequence, t), Steps = Math.Max(Steps, t.Sequence) },
+            TimerFired f => next.Resolved(f.Sequence),
+            ChildWorkflowStarted c => next with { Children = Children.SetItem(c.Sequence, c), Steps = Math.Max(Steps, c.Sequence) },
+            ChildWorkflowCompleted c => next.Resolved(c.Sequence),
+            ChildWorkflowFailed f => next.Resolved(f.Sequence),
+            WorkflowCancelRequested r => next.NothingPending() with { CancelReason = r.Reason },
+            WorkflowCompleted or WorkflowFailed or WorkflowCancelled => next.NothingPending() with { Terminal = e },
             _ => next,
         };
     }
@@ -43,6 +58,20 @@ internal sealed record ExecutionState(
     /// <summary>The attempt a runner starts with for an in-flight step (after a restart, the one after the last journaled failure).</summary>
     public int NextAttempt(int sequence) => FailedAttempts.GetValueOrDefault(sequence) + 1;
 
-    private ExecutionState Resolved(int sequence) =>
-        this with { InFlight = InFlight.Remove(sequence), FailedAttempts = FailedAttempts.Remove(sequence) };
+    private ExecutionState Resolved(int sequence) => this with
+    {
+        InFlight = InFlight.Remove(sequence),
+        Timers = Timers.Remove(sequence),
+        Children = Children.Remove(sequence),
+        FailedAttempts = FailedAttempts.Remove(sequence),
+    };
+
+    // A cancellation (or the end) fails every pending call at once, as the engine does.
+    private ExecutionState NothingPending() => this with
+    {
+        InFlight = InFlight.Clear(),
+        Timers = Timers.Clear(),
+        Children = Children.Clear(),
+        FailedAttempts = FailedAttempts.Clear(),
+    };
 }

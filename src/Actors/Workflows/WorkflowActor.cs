@@ -13,7 +13,7 @@ namespace Steadfast.Actors;
 /// workflow code through the replay engine, journals what the code asked for before starting it, and
 /// supervises one <see cref="ActivityRunnerActor"/> per activity step in flight.
 /// </summary>
-internal sealed partial class WorkflowActor : ReceivePersistentActor
+internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimers
 {
     private readonly string _workflowId;
     private readonly SteadfastRegistry _registry;
@@ -23,6 +23,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
     private readonly List<IActorRef> _waiters = [];
     private ExecutionState _state = ExecutionState.Empty;
     private WorkflowExecution? _engine;
+    private readonly HashSet<int> _childrenAsked = [];
     private long _lastSnapshotSequenceNr;
 
     public WorkflowActor(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services)
@@ -42,6 +43,13 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ => Resume());
 
         Command<StartWorkflow>(Start);
+        Command<SignalWorkflow>(Signal);
+        Command<CancelWorkflow>(Cancel);
+        Command<TimerDue>(t => Resolve(t.Sequence, new TimerFired(t.Sequence, DateTimeOffset.UtcNow)));
+        Command<WorkflowStatus>(ChildSettled);
+        Command<StartRejected>(r => ChildFailed(r.WorkflowId, "Steadfast.ChildStartRejected." + r.Reason, r.Message));
+        Command<WorkflowAccepted>(_ => { }); // a child's start is durable; its outcome comes as a WorkflowStatus
+        Command<Terminated>(_ => StartPendingWork()); // a runner finished: a queued activity may take its slot
         Command<Succeeded>(m => Resolve(m.Sequence, new ActivityCompleted(m.Sequence, m.ResultJson, m.Attempt, DateTimeOffset.UtcNow)));
         Command<GaveUp>(m => Resolve(m.Sequence, new ActivityFailed(m.Sequence, m.ErrorType, m.ErrorMessage, m.Attempts, DateTimeOffset.UtcNow)));
         Command<AttemptFailed>(m =>
@@ -81,6 +89,8 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public const string PersistenceIdPrefix = "workflow-";
 
     public static string PersistenceIdOf(string workflowId) => PersistenceIdPrefix + workflowId;
@@ -113,7 +123,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
 
     private void Resolve(int sequence, HistoryEvent resolution)
     {
-        if (!_state.InFlight.ContainsKey(sequence)) return; // a late or repeated report of a step already journaled
+        if (!_state.IsPending(sequence)) return; // a late or repeated report of a step already journaled
         _engine!.Apply(resolution);
         Progress([resolution]);
     }
@@ -135,11 +145,13 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
             case FailedOutcome f:
                 events.Add(new WorkflowFailed(f.ErrorType, f.ErrorMessage, now));
                 break;
+            case CancelledOutcome c:
+                events.Add(new WorkflowCancelled(c.Reason, now));
+                break;
             case SuspendedOutcome:
                 break; // not journaled: fixed code resumes it on the next recovery
             default:
-                events.AddRange(commands.OfType<ScheduleActivity>().Select(c =>
-                    new ActivityScheduled(c.Sequence, c.ActivityName, c.InputJson, c.RetryPolicy, c.AttemptTimeout, now)));
+                events.AddRange(commands.Select(c => Journaled(c, now)));
                 break;
         }
         if (events.Count == 0)
@@ -155,16 +167,46 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
         });
     }
 
-    private void AfterDurable()
+    private static HistoryEvent Journaled(WorkflowCommand command, DateTimeOffset now) => command switch
     {
+        ScheduleActivity c => new ActivityScheduled(c.Sequence, c.ActivityName, c.InputJson, c.RetryPolicy, c.AttemptTimeout, now),
+        StartTimer t => new TimerStarted(t.Sequence, t.FireAt, now),
+        StartChildWorkflow c => new ChildWorkflowStarted(c.Sequence, c.ChildId, c.WorkflowType, c.InputJson, now),
+        _ => throw new InvalidOperationException($"No journal event for {command}"),
+    };
+
+    /// <summary>Starts what the journal says is pending and not started in this incarnation: activities (up to the limit), timers, children.</summary>
+    private void StartPendingWork()
+    {
+        var running = Context.GetChildren().Count();
         foreach (var scheduled in _state.InFlight.Values)
         {
             var name = $"activity-{scheduled.Sequence}";
             if (!Context.Child(name).IsNobody()) continue;
+            if (running >= _settings.MaxConcurrentActivities) break; // the rest start as running ones finish
             _registry.TryGetActivity(scheduled.ActivityName, out var activity);
-            Context.ActorOf(ActivityRunnerActor.Props(new Step(_workflowId, scheduled), _state.NextAttempt(scheduled.Sequence),
-                activity, _services, _settings.MaxPayloadBytes), name);
+            Context.Watch(Context.ActorOf(ActivityRunnerActor.Props(new Step(_workflowId, scheduled), _state.NextAttempt(scheduled.Sequence),
+                activity, _services, _settings.MaxPayloadBytes), name));
+            running++;
         }
+        foreach (var timer in _state.Timers.Values)
+        {
+            var key = $"timer-{timer.Sequence}";
+            if (Timers.IsTimerActive(key)) continue;
+            var delay = timer.FireAt - DateTimeOffset.UtcNow;
+            Timers.StartSingleTimer(key, new TimerDue(timer.Sequence), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+        }
+        foreach (var child in _state.Children.Values)
+        {
+            if (!_childrenAsked.Add(child.Sequence)) continue;
+            Context.Parent.Tell(new StartWorkflow(child.ChildId, child.WorkflowType, child.InputJson)); // idempotent after a restart
+            Context.Parent.Tell(new WaitForWorkflow(child.ChildId));
+        }
+    }
+
+    private void AfterDurable()
+    {
+        StartPendingWork();
 
         var settled = _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
         if (_state.IsFinished && _lastSnapshotSequenceNr < LastSequenceNr || LastSequenceNr - _lastSnapshotSequenceNr >= _settings.SnapshotEvery)
@@ -177,6 +219,76 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
         foreach (var waiter in _waiters) waiter.Tell(status);
         _waiters.Clear();
         SetReceiveTimeout(_settings.PassivateAfter);
+    }
+
+    private void Signal(SignalWorkflow m)
+    {
+        if (SignalOrCancelRefusal(out var reason, out var message))
+        {
+            Sender.Tell(new SignalRejected(_workflowId, m.Name, reason, message));
+            return;
+        }
+        var received = new SignalReceived(m.Name, m.PayloadJson, DateTimeOffset.UtcNow);
+        _engine!.Apply(received); // started and unfinished: the engine exists
+        var caller = Sender;
+        Progress([received], afterDurable: () => caller.Tell(new SignalAccepted(_workflowId, m.Name)));
+    }
+
+    private void Cancel(CancelWorkflow m)
+    {
+        if (SignalOrCancelRefusal(out var reason, out var message))
+        {
+            Sender.Tell(new CancelRejected(_workflowId, reason, message));
+            return;
+        }
+        if (_state.CancelReason is not null)
+        {
+            Sender.Tell(new CancelAccepted(_workflowId)); // already requested: idempotent
+            return;
+        }
+        // Stop what runs for the pending steps: their outcomes no longer matter (the engine fails them all).
+        foreach (var child in Context.GetChildren()) Context.Stop(child);
+        foreach (var timer in _state.Timers.Keys) Timers.Cancel($"timer-{timer}");
+        foreach (var child in _state.Children.Values) Context.Parent.Tell(new CancelWorkflow(child.ChildId, $"parent {_workflowId} cancelled: {m.Reason}"));
+        var requested = new WorkflowCancelRequested(m.Reason, DateTimeOffset.UtcNow);
+        _engine!.Apply(requested);
+        var caller = Sender;
+        Progress([requested], afterDurable: () => caller.Tell(new CancelAccepted(_workflowId)));
+    }
+
+    private bool SignalOrCancelRefusal(out RejectionReason reason, out string message)
+    {
+        (reason, message) = _state switch
+        {
+            { IsStarted: false } => (RejectionReason.NotFound, $"No workflow has the id '{_workflowId}'."),
+            { Terminal: { } t } => (RejectionReason.Finished, $"Workflow '{_workflowId}' has already finished ({HistoryEventCodec.ManifestOf(t).Split('.')[0]})."),
+            _ => (default, ""),
+        };
+        if (!_state.IsStarted) PassivateIfIdle();
+        return message.Length > 0;
+    }
+
+    private void ChildSettled(WorkflowStatus child)
+    {
+        var step = _state.Children.Values.FirstOrDefault(c => c.ChildId == child.WorkflowId);
+        if (step is null) return;
+        switch (child.Status)
+        {
+            case ExecutionStatus.Completed:
+                Resolve(step.Sequence, new ChildWorkflowCompleted(step.Sequence, child.ResultJson!, DateTimeOffset.UtcNow));
+                break;
+            case ExecutionStatus.Failed or ExecutionStatus.Cancelled:
+                ChildFailed(child.WorkflowId, child.Status == ExecutionStatus.Cancelled ? "Steadfast.ChildCancelled" : "Steadfast.ChildFailed", child.Error ?? "");
+                break;
+            default:
+                break; // suspended or not found yet: a restart asks again
+        }
+    }
+
+    private void ChildFailed(string childId, string errorType, string message)
+    {
+        if (_state.Children.Values.FirstOrDefault(c => c.ChildId == childId) is { } step)
+            Resolve(step.Sequence, new ChildWorkflowFailed(step.Sequence, errorType, message, DateTimeOffset.UtcNow));
     }
 
     private void PassivateIfIdle()
@@ -201,15 +313,25 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor
         {
             WorkflowCompleted c => (ExecutionStatus.Completed, c.ResultJson, (string?)null),
             WorkflowFailed f => (ExecutionStatus.Failed, null, $"{f.ErrorType}: {f.ErrorMessage}"),
+            WorkflowCancelled c => (ExecutionStatus.Cancelled, null, $"Cancelled: {c.Reason}"),
             _ when _engine?.Outcome is SuspendedOutcome s => (ExecutionStatus.Suspended, null, s.Divergence.Message),
             _ => (ExecutionStatus.Running, (string?)null, (string?)null),
         };
         var waitingOn = _state.InFlight.Values
-            .Select(s => $"{s.ActivityName} (step {s.Sequence}, attempt {_state.NextAttempt(s.Sequence)})")
+            .Select(s => $"activity {s.ActivityName} (step {s.Sequence}, attempt {_state.NextAttempt(s.Sequence)})")
+            .Concat(_state.Timers.Values.Select(t => $"timer (step {t.Sequence}) due {t.FireAt:O}"))
+            .Concat(_state.Children.Values.Select(c => $"child {c.WorkflowType} '{c.ChildId}' (step {c.Sequence})"))
+            .Concat((_engine?.WaitingForSignals ?? []).Select(name => $"signal '{name}'"))
+            .ToList();
+        var recent = _state.Events.Skip(Math.Max(0, _state.Events.Count - _settings.StatusRecentEvents))
+            .Select(e => $"{e.Timestamp:O} {HistoryEventCodec.ManifestOf(e).Split('.')[0]} {Divergence.Shorten(HistoryEventCodec.EncodeToString(e), 160)}")
             .ToList();
         return new WorkflowStatus(_workflowId, started.WorkflowType, status, result, error, _state.Steps,
-            started.Timestamp, _state.Terminal?.Timestamp, waitingOn);
+            started.Timestamp, _state.Terminal?.Timestamp, waitingOn, recent);
     }
+
+    /// <summary>Self-message: the timer of a step is due.</summary>
+    private sealed record TimerDue(int Sequence);
 
     /// <summary>Self-message: the engine saw workflow code escape its scheduler.</summary>
     private sealed class EngineEscaped

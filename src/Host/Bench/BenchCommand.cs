@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Steadfast.Actors;
 using Steadfast.Hosting;
+using Steadfast.Hosting.Replication;
 using Steadfast.Runtime;
 
 namespace Steadfast.Host.Bench;
@@ -23,8 +24,12 @@ internal static class BenchCommand
         var latencyCount = new Option<int>("--latency-workflows") { Description = "Sequential workflows for latency.", DefaultValueFactory = _ => 200 };
         var runs = new Option<int>("--runs") { Description = "Measured runs (after one warm-up).", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("bench", "Measure throughput, latency and recovery on this machine.") { workflows, latencyCount, runs, json };
-        command.SetAction((p, c) => RunAsync(p.GetValue(workflows), p.GetValue(latencyCount), p.GetValue(runs), p.GetValue(json), c));
+        var workload = new Option<string>("--workload") { Description = "core (throughput, latency, resume) or replication (lag, restore, resume from replica).", DefaultValueFactory = _ => "core" };
+        workload.AcceptOnlyFromAmong("core", "replication");
+        var command = new Command("bench", "Measure throughput, latency and recovery on this machine.") { workflows, latencyCount, runs, json, workload };
+        command.SetAction((p, c) => p.GetValue(workload) == "replication"
+            ? ReplicationBench.RunAsync(p.GetValue(workflows), p.GetValue(runs), p.GetValue(json), c)
+            : RunAsync(p.GetValue(workflows), p.GetValue(latencyCount), p.GetValue(runs), p.GetValue(json), c));
         return command;
     }
 
@@ -33,12 +38,13 @@ internal static class BenchCommand
     {
         var data = new Option<string>("--data") { Required = true };
         var workflows = new Option<int>("--workflows") { Required = true };
-        var command = new Command("bench-victim", "(internal) process that bench kills with SIGKILL") { data, workflows };
+        var replica = new Option<string?>("--replica");
+        var command = new Command("bench-victim", "(internal) process that bench kills with SIGKILL") { data, workflows, replica };
         command.Hidden = true;
         command.SetAction(async (p, c) =>
         {
             PlusOne.Hang = true;
-            using var host = BuildHost(p.GetValue(data)!);
+            using var host = BuildHost(p.GetValue(data)!, p.GetValue(replica));
             await host.StartAsync(c);
             var client = host.Services.GetRequiredService<WorkflowClient>();
             await Task.WhenAll(Enumerable.Range(0, p.GetValue(workflows)).Select(i => client.StartAsync($"bench-{i}", nameof(ThreeStepBench), i.ToString(), c)));
@@ -51,9 +57,7 @@ internal static class BenchCommand
 
     private static async Task<int> RunAsync(int workflows, int latencyCount, int runs, bool json, CancellationToken cancel)
     {
-        var figures = new Dictionary<string, List<double>>();
-        void Add(string key, double value) => (figures.TryGetValue(key, out var l) ? l : figures[key] = []).Add(value);
-
+        var figures = new BenchFigures();
         for (var run = 0; run <= runs; run++)
         {
             var warmUp = run == 0;
@@ -61,32 +65,15 @@ internal static class BenchCommand
             var (p50, p99) = await Latency(warmUp ? 20 : latencyCount, cancel);
             if (warmUp) continue;
             var resumeMs = await ResumeAfterKill(workflows, cancel);
-            Add("w1_wf_per_s", wfPerSec);
-            Add("w1_activities_per_s", wfPerSec * 3);
-            Add("journal_rows_per_wf", rowsPerWf);
-            Add("w2_p50_ms", p50);
-            Add("w2_p99_ms", p99);
-            Add("resume_after_kill_ms", resumeMs);
+            figures.Add("w1_wf_per_s", wfPerSec);
+            figures.Add("w1_activities_per_s", wfPerSec * 3);
+            figures.Add("journal_rows_per_wf", rowsPerWf);
+            figures.Add("w2_p50_ms", p50);
+            figures.Add("w2_p99_ms", p99);
+            figures.Add("resume_after_kill_ms", resumeMs);
             if (!json) Console.WriteLine($"run {run}: {wfPerSec:0} wf/s, rows/wf {rowsPerWf:0.0}, p50 {p50:0.0} ms, p99 {p99:0.0} ms, resume {resumeMs:0} ms");
         }
-
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-        if (json)
-        {
-            var o = new Dictionary<string, object> { ["runs"] = runs, ["workflows"] = workflows, ["loadavg"] = load };
-            foreach (var (k, v) in figures)
-            {
-                o[k + "_median"] = Median(v);
-                o[k + "_min"] = v.Min();
-                o[k + "_max"] = v.Max();
-            }
-            Console.WriteLine(JsonSerializer.Serialize(o));
-        }
-        else
-        {
-            Console.WriteLine($"medians of {runs} run(s), {workflows} workflows, load average {load}:");
-            foreach (var (k, v) in figures) Console.WriteLine($"  {k,-24} {Median(v),10:0.0}   (min {v.Min():0.0}, max {v.Max():0.0})");
-        }
+        figures.Print(json, runs, $"{workflows} workflows");
         return 0;
     }
 
@@ -132,21 +119,7 @@ internal static class BenchCommand
     private static async Task<double> ResumeAfterKill(int count, CancellationToken cancel)
     {
         using var scratch = new Scratch();
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
-        foreach (var a in new[] { "bench-victim", "--data", scratch.Path, "--workflows", count.ToString() }) info.ArgumentList.Add(a);
-        using (var victim = Process.Start(info)!)
-        {
-            try
-            {
-                while (await victim.StandardOutput.ReadLineAsync(cancel) is { } line && line != "READY") { }
-            }
-            finally
-            {
-                victim.Kill(entireProcessTree: true); // SIGKILL
-                await victim.WaitForExitAsync(cancel);
-            }
-        }
+        await RunVictimAndKill(scratch.Path, null, count, TimeSpan.Zero, cancel);
 
         var clock = Stopwatch.StartNew();
         using var host = BuildHost(scratch.Path);
@@ -162,18 +135,50 @@ internal static class BenchCommand
         return ms;
     }
 
-    private static IHost BuildHost(string dataDirectory) =>
-        SteadfastHost.Build(new SteadfastOptions { DataDirectory = dataDirectory },
-            new SteadfastRegistry().AddWorkflow<ThreeStepBench>().AddActivity<PlusOne>(), minimumLevel: LogLevel.Warning);
+    /// <summary>Starts a victim process that starts <paramref name="count"/> hanging workflows, waits <paramref name="settle"/> after READY, then SIGKILLs it.</summary>
+    internal static async Task RunVictimAndKill(string dataDirectory, string? replica, int count, TimeSpan settle, CancellationToken cancel)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        foreach (var a in new[] { "bench-victim", "--data", dataDirectory, "--workflows", count.ToString() }) info.ArgumentList.Add(a);
+        if (replica is not null) foreach (var a in new[] { "--replica", replica }) info.ArgumentList.Add(a);
+        using var victim = Process.Start(info)!;
+        try
+        {
+            while (await victim.StandardOutput.ReadLineAsync(cancel) is { } line && line != "READY") { }
+            await Task.Delay(settle, cancel);
+        }
+        finally
+        {
+            victim.Kill(entireProcessTree: true); // SIGKILL, Litestream child included
+            await victim.WaitForExitAsync(cancel);
+        }
+    }
 
-    private static void Check(IEnumerable<(WorkflowStatus Status, int Input)> results)
+    internal static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null)
+    {
+        var options = new SteadfastOptions { DataDirectory = dataDirectory };
+        if (replica is not null)
+        {
+            options.Replication = new ReplicationOptions
+            {
+                Enabled = true,
+                MonitorInterval = interval ?? TimeSpan.FromSeconds(1),
+                SyncInterval = interval ?? TimeSpan.FromSeconds(1),
+                Replicas = [new ReplicaOptions { Type = "file", Path = replica }],
+            };
+        }
+        return SteadfastHost.Build(options.Validate(), new SteadfastRegistry().AddWorkflow<ThreeStepBench>().AddActivity<PlusOne>(), minimumLevel: LogLevel.Warning);
+    }
+
+    internal static void Check(IEnumerable<(WorkflowStatus Status, int Input)> results)
     {
         foreach (var (status, input) in results)
             if (status.Status != ExecutionStatus.Completed || status.ResultJson != (input + 3).ToString())
                 throw new InvalidOperationException($"Wrong result for {status.WorkflowId}: {status.Status} {status.ResultJson ?? status.Error}");
     }
 
-    private static long Scalar(string db, string sql)
+    internal static long Scalar(string db, string sql)
     {
         using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
         c.Open();
@@ -184,13 +189,7 @@ internal static class BenchCommand
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static double Median(List<double> values)
-    {
-        var s = values.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-
-    private sealed class Scratch : IDisposable
+    internal sealed class Scratch : IDisposable
     {
         public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "steadfast-bench", Guid.NewGuid().ToString("N"));
 

@@ -27,7 +27,15 @@ public sealed partial class Litestream
         var binary = LitestreamBinary.Find(options.Replication.LitestreamPath);
         var config = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, "litestream.yml");
         Directory.CreateDirectory(Path.GetDirectoryName(config)!);
-        File.WriteAllText(config, LitestreamConfig.Render(options.DatabasePath, options.Replication));
+        var yaml = LitestreamConfig.Render(options.DatabasePath, options.Replication);
+        // A running host's Litestream may be reading this file (the status and restore commands render it too):
+        // never truncate it in place, replace it whole, and only when it changed.
+        if (!File.Exists(config) || File.ReadAllText(config) != yaml)
+        {
+            var temp = config + "." + Environment.ProcessId + ".tmp";
+            File.WriteAllText(temp, yaml);
+            File.Move(temp, config, overwrite: true);
+        }
         return new Litestream(binary, config, options.DatabasePath);
     }
 

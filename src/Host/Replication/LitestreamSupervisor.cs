@@ -63,7 +63,13 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         var statusLoop = CheckStatusAsync(litestream, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            using var child = LitestreamProcess.Start(litestream.Binary, litestream.ReplicateArgs, line => LitestreamProcess.Forward(log, line));
+            LitestreamProcess? current = null;
+            using var child = current = LitestreamProcess.Start(litestream.Binary, litestream.ReplicateArgs, line =>
+            {
+                LitestreamProcess.Forward(log, line);
+                // Litestream 0.3.13 logs this and then idles without replicating: make it a restart instead.
+                if (line.Contains("msg=\"no databases specified in configuration\"", StringComparison.Ordinal)) current?.Kill();
+            });
             ChildPid = child.Pid;
             var startedAt = DateTime.UtcNow;
             log.LogInformation("Litestream started (pid {Pid})", child.Pid);

@@ -65,3 +65,62 @@ public sealed record WorkflowCompleted([property: JsonPropertyName("result"), Js
 /// <param name="ErrorMessage">The exception's message.</param>
 /// <param name="Timestamp">When the event was recorded (UTC).</param>
 public sealed record WorkflowFailed(string ErrorType, string ErrorMessage, DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
+
+/// <summary>The workflow started a durable timer at step <paramref name="Sequence"/> that fires at <paramref name="FireAt"/>, also after a restart.</summary>
+/// <param name="Sequence">The step number of the call.</param>
+/// <param name="FireAt">When the timer is due (UTC).</param>
+/// <param name="Timestamp">When the event was recorded (UTC).</param>
+public sealed record TimerStarted(int Sequence, DateTimeOffset FireAt, DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
+
+/// <summary>The timer of step <paramref name="Sequence"/> fired; the code waiting on it goes on.</summary>
+/// <param name="Sequence">The step number of the timer.</param>
+/// <param name="Timestamp">When the event was recorded (UTC).</param>
+public sealed record TimerFired(int Sequence, DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
+
+/// <summary>An external signal arrived; it is buffered until the code waits for a signal of that name, in arrival order.</summary>
+/// <param name="Name">The signal's name.</param>
+/// <param name="PayloadJson">The payload as JSON.</param>
+/// <param name="Timestamp">When the event was recorded (UTC).</param>
+public sealed record SignalReceived(
+    string Name,
+    [property: JsonPropertyName("payload"), JsonConverter(typeof(RawJsonConverter))] string PayloadJson,
+    DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
+
+/// <summary>The workflow started child workflow <paramref name="ChildId"/> at step <paramref name="Sequence"/>; it is in flight until its outcome is journaled here.</summary>
+/// <param name="Sequence">The step number of the call.</param>
+/// <param name="ChildId">The child's workflow id.</param>
+/// <param name="WorkflowType">The child's registered workflow name.</param>
+/// <param name="InputJson">The child's input as JSON.</param>
+/// <param name="Timestamp">When the event was recorded (UTC).</param>
+public sealed record ChildWorkflowStarted(
+    int Sequence,
+    string ChildId,
+    string WorkflowType,
+    [property: JsonPropertyName("input"), JsonConverter(typeof(RawJsonConverter))] string InputJson,
+    DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
+
+/// <summary>The child of step <paramref name="Sequence"/> completed with <paramref name="ResultJson"/>.</summary>
+/// <param name="Sequence">The step number of the child call.</param>
+/// <param name="ResultJson">The child's result as JSON.</param>
+/// <param name="Timestamp">When the event was recorded (UTC).</param>
+public sealed record ChildWorkflowCompleted(
+    int Sequence,
+    [property: JsonPropertyName("result"), JsonConverter(typeof(RawJsonConverter))] string ResultJson,
+    DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
+
+/// <summary>The child of step <paramref name="Sequence"/> failed, was cancelled or could not start; the code gets a <see cref="ChildWorkflowFailedException"/>.</summary>
+/// <param name="Sequence">The step number of the child call.</param>
+/// <param name="ErrorType">The child's error type.</param>
+/// <param name="ErrorMessage">The child's error message.</param>
+/// <param name="Timestamp">When the event was recorded (UTC).</param>
+public sealed record ChildWorkflowFailed(int Sequence, string ErrorType, string ErrorMessage, DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
+
+/// <summary>Cancellation was requested: the context's token is cancelled, every pending call fails with <see cref="WorkflowCancelledException"/>, and the code may compensate.</summary>
+/// <param name="Reason">Why, as the caller said.</param>
+/// <param name="Timestamp">When the event was recorded (UTC).</param>
+public sealed record WorkflowCancelRequested(string Reason, DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
+
+/// <summary>The workflow ended after a cancellation request; terminal.</summary>
+/// <param name="Reason">The reason of the request.</param>
+/// <param name="Timestamp">When the event was recorded (UTC).</param>
+public sealed record WorkflowCancelled(string Reason, DateTimeOffset Timestamp) : HistoryEvent(Timestamp);

@@ -20,6 +20,14 @@ public static class HistoryEventCodec
         [typeof(ActivityFailed)] = "ActivityFailed.v1",
         [typeof(WorkflowCompleted)] = "WorkflowCompleted.v1",
         [typeof(WorkflowFailed)] = "WorkflowFailed.v1",
+        [typeof(TimerStarted)] = "TimerStarted.v1",
+        [typeof(TimerFired)] = "TimerFired.v1",
+        [typeof(SignalReceived)] = "SignalReceived.v1",
+        [typeof(ChildWorkflowStarted)] = "ChildWorkflowStarted.v1",
+        [typeof(ChildWorkflowCompleted)] = "ChildWorkflowCompleted.v1",
+        [typeof(ChildWorkflowFailed)] = "ChildWorkflowFailed.v1",
+        [typeof(WorkflowCancelRequested)] = "WorkflowCancelRequested.v1",
+        [typeof(WorkflowCancelled)] = "WorkflowCancelled.v1",
     };
 
     private static readonly Dictionary<string, Type> TypeByManifest = ManifestByType.ToDictionary(kv => kv.Value, kv => kv.Key);

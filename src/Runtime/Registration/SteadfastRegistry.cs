@@ -11,6 +11,7 @@ public sealed class SteadfastRegistry
     private readonly Dictionary<string, WorkflowRegistration> _workflows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ActivityRegistration> _activities = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _activityNames = new();
+    private readonly Dictionary<Type, string> _workflowNames = new();
 
     /// <summary>Registered workflows.</summary>
     public IReadOnlyCollection<WorkflowRegistration> Workflows => _workflows.Values;
@@ -27,6 +28,7 @@ public sealed class SteadfastRegistry
         name = CheckName(name ?? typeof(TWorkflow).Name, "workflow");
         if (_workflows.ContainsKey(name)) throw new ArgumentException($"A workflow named '{name}' is already registered.");
         _workflows[name] = new WorkflowRegistration(name, typeof(TWorkflow), baseType.GetGenericArguments()[0], () => (IWorkflow)new TWorkflow());
+        _workflowNames.TryAdd(typeof(TWorkflow), name);
         return this;
     }
 
@@ -58,6 +60,10 @@ public sealed class SteadfastRegistry
     /// <summary>The stored name of an activity class (its class name when it is not registered).</summary>
     public string ActivityNameOf(Type activityType) =>
         _activityNames.TryGetValue(activityType, out var name) ? name : activityType.Name;
+
+    /// <summary>The stored name of a workflow class (its class name when it is not registered).</summary>
+    public string WorkflowNameOf(Type workflowType) =>
+        _workflowNames.TryGetValue(workflowType, out var name) ? name : workflowType.Name;
 
     private static async Task<string> InvokeActivity<TActivity, TIn, TOut>(IServiceProvider services, string inputJson, ActivityContext context)
         where TActivity : Activity<TIn, TOut>

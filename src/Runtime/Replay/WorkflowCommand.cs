@@ -21,3 +21,17 @@ public sealed record ScheduleActivity(
     /// <inheritdoc />
     public override string Describe() => $"ScheduleActivity '{ActivityName}' input {Divergence.Shorten(InputJson)}";
 }
+
+/// <summary>Start a durable timer due at <paramref name="FireAt"/>.</summary>
+public sealed record StartTimer(int Sequence, DateTimeOffset FireAt, string Source) : WorkflowCommand(Sequence, Source)
+{
+    /// <inheritdoc />
+    public override string Describe() => $"StartTimer due {FireAt:O}";
+}
+
+/// <summary>Start child workflow <paramref name="ChildId"/> of type <paramref name="WorkflowType"/>.</summary>
+public sealed record StartChildWorkflow(int Sequence, string ChildId, string WorkflowType, string InputJson, string Source) : WorkflowCommand(Sequence, Source)
+{
+    /// <inheritdoc />
+    public override string Describe() => $"StartChildWorkflow '{WorkflowType}' id {ChildId} input {Divergence.Shorten(InputJson)}";
+}

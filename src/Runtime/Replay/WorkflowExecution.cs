@@ -12,7 +12,11 @@ namespace Steadfast.Runtime.Replay;
 public sealed class WorkflowExecution
 {
     private readonly WorkflowTaskScheduler _scheduler = new();
-    private readonly Dictionary<int, PendingActivity> _pending = new();
+    private readonly Dictionary<int, PendingCall> _pending = new();
+    private readonly List<(string Name, string PayloadJson)> _signals = [];
+    private readonly List<SignalWaiter> _signalWaiters = [];
+    private readonly CancellationTokenSource _cancellation = new();
+    private string? _cancelReason;
     private readonly SortedDictionary<int, WorkflowCommand> _unrecorded = new();
     private readonly IWorkflow _workflow;
     private readonly WorkflowStarted _started;
@@ -57,6 +61,13 @@ public sealed class WorkflowExecution
 
     internal DateTimeOffset Now { get; private set; }
 
+    internal CancellationToken CancellationToken => _cancellation.Token;
+
+    internal string WorkflowId => _started.WorkflowId;
+
+    /// <summary>Names of the signals the code is waiting for now, in the order it started waiting.</summary>
+    public IReadOnlyList<string> WaitingForSignals => _signalWaiters.Select(w => w.Name).ToList();
+
     /// <summary>Runs the workflow code from the top until it blocks.</summary>
     public void Start()
     {
@@ -82,7 +93,38 @@ public sealed class WorkflowExecution
                 break;
             case ActivityFailed f:
                 Resolve(f.Sequence, f.Timestamp, p => p.Completion.SetException(
-                    new ActivityFailedException(p.Command.ActivityName, f.Sequence, f.ErrorType, f.ErrorMessage, f.Attempts)));
+                    new ActivityFailedException(((ScheduleActivity)p.Command).ActivityName, f.Sequence, f.ErrorType, f.ErrorMessage, f.Attempts)));
+                break;
+            case TimerStarted t:
+                MatchRecorded(t.Sequence, $"StartTimer due {t.FireAt:O}", cmd => cmd is StartTimer st && st.FireAt == t.FireAt);
+                break;
+            case TimerFired f:
+                Resolve(f.Sequence, f.Timestamp, p => p.Completion.SetResult("null"));
+                break;
+            case ChildWorkflowStarted c:
+                MatchRecorded(c.Sequence, $"StartChildWorkflow '{c.WorkflowType}' id {c.ChildId} input {Divergence.Shorten(c.InputJson)}",
+                    cmd => cmd is StartChildWorkflow sc && sc.ChildId == c.ChildId && sc.WorkflowType == c.WorkflowType && sc.InputJson == c.InputJson);
+                break;
+            case ChildWorkflowCompleted c:
+                Resolve(c.Sequence, c.Timestamp, p => p.Completion.SetResult(c.ResultJson));
+                break;
+            case ChildWorkflowFailed f:
+                Resolve(f.Sequence, f.Timestamp, p => p.Completion.SetException(
+                    new ChildWorkflowFailedException(((StartChildWorkflow)p.Command).ChildId, f.Sequence, f.ErrorType, f.ErrorMessage)));
+                break;
+            case SignalReceived signal:
+                Now = signal.Timestamp;
+                _scheduler.RunEngineCall(() => Deliver(signal.Name, signal.PayloadJson));
+                Refresh();
+                break;
+            case WorkflowCancelRequested cancel:
+                Now = cancel.Timestamp;
+                _scheduler.RunEngineCall(() => Cancel(cancel.Reason));
+                Refresh();
+                break;
+            case WorkflowCancelled cancelled:
+                if (Outcome is not CancelledOutcome)
+                    Diverge(null, $"the workflow to end cancelled ({cancelled.Reason})", DescribeState());
                 break;
             case WorkflowCompleted done:
                 if (Outcome is not CompletedOutcome { ResultJson: var r } || r != done.ResultJson)
@@ -117,25 +159,82 @@ public sealed class WorkflowExecution
             Outcome = new SuspendedOutcome(new Divergence(null, "deterministic workflow code", v));
             return;
         }
+        if (_cancelReason is { } reason && _main!.IsCompleted)
+        {
+            Outcome = new CancelledOutcome(reason);
+            return;
+        }
         Outcome = _main switch
         {
             { IsCompletedSuccessfully: true } => CompletedResult(_main.Result),
             { IsFaulted: true } => Failed(_main.Exception!.InnerExceptions.Count == 1 ? _main.Exception.InnerException! : _main.Exception),
             { IsCanceled: true } => new FailedOutcome(nameof(TaskCanceledException), "The workflow code was cancelled."),
-            _ when _pending.Count == 0 => new SuspendedOutcome(new Divergence(null, "the code to wait on a workflow operation",
+            _ when _pending.Count == 0 && _signalWaiters.Count == 0 => new SuspendedOutcome(new Divergence(null, "the code to wait on a workflow operation",
                 "it is waiting on something else (Task.Delay, Task.Run, I/O, a foreign TaskCompletionSource) that no journal event can resume")),
             _ => WorkflowOutcome.Running,
         };
     }
 
-    internal Task<string> ScheduleActivity(string name, string inputJson, RetryPolicy retry, TimeSpan? timeout, string source)
+    internal Task<string> ScheduleActivity(string name, string inputJson, RetryPolicy retry, TimeSpan? timeout, string source) =>
+        Call(seq => new ScheduleActivity(seq, name, inputJson, retry, timeout, source));
+
+    internal Task<string> StartTimer(DateTimeOffset fireAt, string source) => Call(seq => new StartTimer(seq, fireAt, source));
+
+    internal Task<string> StartChild(string? childId, string workflowType, string inputJson, string source) =>
+        Call(seq => new StartChildWorkflow(seq, childId ?? ChildIds.Derive(_started.WorkflowId, seq), workflowType, inputJson, source));
+
+    /// <summary>The next buffered signal of that name, or a wait for it; <see cref="SignalWaiter.Abandon"/> ends a wait that timed out.</summary>
+    internal SignalWaiter WaitForSignal(string name)
     {
-        var seq = ++_lastSequence;
-        var command = new ScheduleActivity(seq, name, inputJson, retry, timeout, source);
+        var waiter = new SignalWaiter(name, this);
+        var buffered = _signals.FindIndex(s => s.Name == name);
+        if (buffered >= 0)
+        {
+            waiter.Completion.SetResult(_signals[buffered].PayloadJson);
+            _signals.RemoveAt(buffered);
+        }
+        else if (_cancelReason is { } reason) waiter.Completion.SetException(new WorkflowCancelledException(reason));
+        else _signalWaiters.Add(waiter);
+        return waiter;
+    }
+
+    private Task<string> Call(Func<int, WorkflowCommand> create)
+    {
+        var command = create(++_lastSequence);
         var completion = new TaskCompletionSource<string>();
-        _pending[seq] = new PendingActivity(command, completion);
-        _unrecorded[seq] = command;
+        _pending[command.Sequence] = new PendingCall(command, completion);
+        _unrecorded[command.Sequence] = command;
         return completion.Task;
+    }
+
+    private void Deliver(string name, string payloadJson)
+    {
+        var waiter = _signalWaiters.FirstOrDefault(w => w.Name == name);
+        if (waiter is null)
+        {
+            _signals.Add((name, payloadJson));
+            return;
+        }
+        _signalWaiters.Remove(waiter);
+        waiter.Completion.SetResult(payloadJson);
+    }
+
+    // Every pending call fails, in step order, so that a replay fails them in the same order.
+    private void Cancel(string reason)
+    {
+        if (_cancelReason is not null) return;
+        _cancelReason = reason;
+        _cancellation.Cancel();
+        foreach (var seq in _pending.Keys.Order().ToList())
+        {
+            _pending.Remove(seq, out var call);
+            call!.Completion.TrySetException(new WorkflowCancelledException(reason));
+        }
+        foreach (var waiter in _signalWaiters.ToList())
+        {
+            _signalWaiters.Remove(waiter);
+            waiter.Completion.TrySetException(new WorkflowCancelledException(reason));
+        }
     }
 
     internal void EnsureWorkflowCode(string member)
@@ -160,11 +259,12 @@ public sealed class WorkflowExecution
             Diverge(sequence, expected, $"the code called {command.Describe()}", command.Source);
     }
 
-    private void Resolve(int sequence, DateTimeOffset timestamp, Action<PendingActivity> complete)
+    private void Resolve(int sequence, DateTimeOffset timestamp, Action<PendingCall> complete)
     {
         if (!_pending.Remove(sequence, out var pending))
         {
-            Diverge(sequence, "a call waiting for this step's result", $"the code has no call at step {sequence} ({DescribeState()})");
+            if (_cancelReason is null) // after a cancellation every pending call already failed; a late result changes nothing
+                Diverge(sequence, "a call waiting for this step's result", $"the code has no call at step {sequence} ({DescribeState()})");
             return;
         }
         Now = timestamp;
@@ -179,6 +279,7 @@ public sealed class WorkflowExecution
     {
         CompletedOutcome c => $"it completed with {Divergence.Shorten(c.ResultJson)}",
         FailedOutcome f => $"it failed with {f.ErrorType}: {f.ErrorMessage}",
+        CancelledOutcome c => $"it ended cancelled ({c.Reason})",
         _ => $"it has made {_lastSequence} call(s) and waits on step(s) {string.Join(", ", _pending.Keys.Order())}",
     };
 
@@ -199,5 +300,16 @@ public sealed class WorkflowExecution
 
     private static FailedOutcome Failed(Exception e) => new(e.GetType().FullName ?? e.GetType().Name, e.Message);
 
-    private sealed record PendingActivity(ScheduleActivity Command, TaskCompletionSource<string> Completion);
+    private sealed record PendingCall(WorkflowCommand Command, TaskCompletionSource<string> Completion);
+
+    /// <summary>Code waiting for a signal by name.</summary>
+    internal sealed class SignalWaiter(string name, WorkflowExecution execution)
+    {
+        public string Name { get; } = name;
+
+        public TaskCompletionSource<string> Completion { get; } = new();
+
+        /// <summary>Stops waiting (the wait timed out), so that a later signal is not consumed by nobody.</summary>
+        public void Abandon() => execution._signalWaiters.Remove(this);
+    }
 }

@@ -17,3 +17,6 @@ public sealed record FailedOutcome(string ErrorType, string ErrorMessage) : Work
 
 /// <summary>The code diverged from its journal or broke a determinism rule; it must not go on until the code is fixed.</summary>
 public sealed record SuspendedOutcome(Divergence Divergence) : WorkflowOutcome;
+
+/// <summary>The code ended after a cancellation request.</summary>
+public sealed record CancelledOutcome(string Reason) : WorkflowOutcome;

@@ -4,7 +4,8 @@ using Steadfast.Runtime.Replay;
 namespace Steadfast.Runtime;
 
 /// <summary>
-/// Workflow code's only gateway to the outside world: activities, time and randomness. Every call is
+/// Workflow code's only gateway to the outside world: activities, timers, signals, child workflows,
+/// cancellation, time and randomness. Every call is
 /// journaled or derived from the journal, so a replay after a crash sees exactly what the first run saw.
 /// Use it only from the workflow's own code path (never from <c>Task.Run</c> or after <c>ConfigureAwait(false)</c>):
 /// such a call suspends the workflow with an error naming the rule.
@@ -73,9 +74,74 @@ public sealed class WorkflowContext
         var retry = (options.RetryPolicy ?? RetryPolicy.Default).Validated();
         if (options.AttemptTimeout is { } t && t <= TimeSpan.Zero)
             throw new ArgumentException($"AttemptTimeout must be positive, got {t}.");
-        var source = $"{Path.GetFileName(callerFile)}:{callerLine}";
-        return Decode<TOut>(_execution.ScheduleActivity(name, inputJson, retry, options.AttemptTimeout, source));
+        return Decode<TOut>(_execution.ScheduleActivity(name, inputJson, retry, options.AttemptTimeout, Source(callerFile, callerLine)));
     }
+
+    /// <summary>Cancelled when someone cancels the workflow; pending calls then throw <see cref="WorkflowCancelledException"/>.</summary>
+    public CancellationToken CancellationToken => _execution.CancellationToken;
+
+    /// <summary>A durable sleep: the due time is journaled, and after a restart the timer fires at its original time (at once if overdue).</summary>
+    /// <exception cref="WorkflowCancelledException">The workflow was cancelled while sleeping.</exception>
+    public Task SleepAsync(TimeSpan delay, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        _execution.EnsureWorkflowCode(nameof(SleepAsync));
+        if (delay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(delay), $"A sleep cannot be negative, got {delay}.");
+        return _execution.StartTimer(_execution.Now + delay, Source(callerFile, callerLine));
+    }
+
+    /// <summary>A durable timer due at <paramref name="fireAt"/> (at once if that is past).</summary>
+    /// <exception cref="WorkflowCancelledException">The workflow was cancelled while waiting.</exception>
+    public Task CreateTimer(DateTimeOffset fireAt, [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        _execution.EnsureWorkflowCode(nameof(CreateTimer));
+        return _execution.StartTimer(fireAt.ToUniversalTime(), Source(callerFile, callerLine));
+    }
+
+    /// <summary>Waits for the next signal named <paramref name="name"/>; signals that arrived earlier are kept and delivered in arrival order.</summary>
+    /// <exception cref="WorkflowCancelledException">The workflow was cancelled while waiting.</exception>
+    public async Task<T> WaitForSignalAsync<T>(string name)
+    {
+        _execution.EnsureWorkflowCode(nameof(WaitForSignalAsync));
+        return PayloadCodec.Deserialize<T>(await _execution.WaitForSignal(name).Completion.Task);
+    }
+
+    /// <summary>Waits for the next signal named <paramref name="name"/> for at most <paramref name="timeout"/> (a durable timer).</summary>
+    /// <returns>Whether a signal arrived in time, and its payload.</returns>
+    public async Task<(bool Received, T? Value)> WaitForSignalAsync<T>(string name, TimeSpan timeout,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+    {
+        _execution.EnsureWorkflowCode(nameof(WaitForSignalAsync));
+        var waiter = _execution.WaitForSignal(name);
+        if (!waiter.Completion.Task.IsCompleted)
+        {
+            var timer = _execution.StartTimer(_execution.Now + timeout, Source(callerFile, callerLine));
+            if (await Task.WhenAny(waiter.Completion.Task, timer) == timer)
+            {
+                waiter.Abandon();
+                await timer; // rethrows a cancellation
+                return (false, default);
+            }
+        }
+        return (true, PayloadCodec.Deserialize<T>(await waiter.Completion.Task));
+    }
+
+    /// <summary>
+    /// Runs a child workflow (a full workflow with its own journal) and waits for its result. Its id is
+    /// <paramref name="childId"/>, or derived from this workflow's id and the step (<c>{parentId}.{step}</c>).
+    /// </summary>
+    /// <exception cref="ChildWorkflowFailedException">The child failed, was cancelled or could not start.</exception>
+    public Task<TOut> CallChildAsync<TWorkflow, TIn, TOut>(TIn input, string? childId = null,
+        [CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0)
+        where TWorkflow : Workflow<TIn, TOut>
+    {
+        _execution.EnsureWorkflowCode(nameof(CallChildAsync));
+        var type = _execution.Registry.WorkflowNameOf(typeof(TWorkflow));
+        var inputJson = PayloadCodec.Serialize(input);
+        _execution.CheckPayloadSize(inputJson, $"Input of child workflow '{type}'");
+        return Decode<TOut>(_execution.StartChild(childId, type, inputJson, Source(callerFile, callerLine)));
+    }
+
+    private static string Source(string file, int line) => $"{Path.GetFileName(file)}:{line}";
 
     private static async Task<TOut> Decode<TOut>(Task<string> resultJson) => PayloadCodec.Deserialize<TOut>(await resultJson);
 }
