@@ -132,6 +132,11 @@ internal static class Registries
         .AddWorkflow<Escaping>()
         .AddWorkflow<Drawing>()
         .AddWorkflow<Oversized>()
+        .AddWorkflow<SleepThenAdd>()
+        .AddWorkflow<ActivityWithDeadline>()
+        .AddWorkflow<Approval>()
+        .AddWorkflow<Parent>()
+        .AddWorkflow<Compensated>()
         .AddActivity<AddOne>()
         .AddActivity<Double>()
         .AddActivity<Echo>();
