@@ -1,0 +1,210 @@
+using Akka.Configuration;
+using Steadfast.Runtime;
+
+namespace Steadfast.Actors.Tests;
+
+/// <summary>Timers, signals, children, cancellation and fan-out on a real SQLite journal, across host restarts.</summary>
+public sealed class PrimitivesSpec : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private readonly SqliteJournal _journal = new();
+
+    [Fact]
+    public async Task Timer_should_fire_at_its_journaled_due_time_after_a_restart_not_a_fresh_interval()
+    {
+        var id = $"nap-{Guid.NewGuid():N}";
+        var first = _journal.StartHost(TestRegistry.Create(), "first");
+        await first.Client.StartAsync(id, "Napper", "1500");
+        await AwaitAsync(async () => Assert.Contains("timer (step 1) due", string.Join(",", (await first.Client.GetStatusAsync(id)).WaitingOn)));
+        await first.System.Terminate();
+        await Task.Delay(600);
+
+        var second = _journal.StartHost(TestRegistry.Create(), "second");
+        var restartedAt = DateTimeOffset.UtcNow;
+        try
+        {
+            var status = await second.Client.WaitAsync(id, Wait);
+            Assert.Equal("1501", status.ResultJson);
+            var rows = _journal.Rows("workflow-" + id);
+            var started = rows.Single(r => r.Manifest == "TimerStarted.v1").Payload;
+            var fired = rows.Single(r => r.Manifest == "TimerFired.v1").Payload;
+            var dueAt = DateTimeOffset.Parse(System.Text.Json.JsonDocument.Parse(started).RootElement.GetProperty("fireAt").GetString()!);
+            var firedAt = DateTimeOffset.Parse(System.Text.Json.JsonDocument.Parse(fired).RootElement.GetProperty("timestamp").GetString()!);
+            Assert.InRange(firedAt - dueAt, TimeSpan.Zero, TimeSpan.FromMilliseconds(900));
+            Assert.True(firedAt < restartedAt.AddMilliseconds(1400), $"fired at {firedAt:O}, {firedAt - restartedAt} after the restart: a fresh interval");
+        }
+        finally
+        {
+            await second.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Signal_sent_before_the_wait_should_be_kept_durably_across_a_restart()
+    {
+        var id = $"sig-{Guid.NewGuid():N}";
+        var first = _journal.StartHost(TestRegistry.Create(), "first");
+        await first.Client.StartAsync(id, "AwaitsApproval", "1");
+        await first.Client.SignalAsync(id, "approval", new Approval("ann", true)); // the workflow is still in its gated step
+        Assert.Contains(_journal.Rows("workflow-" + id), r => r.Manifest == "SignalReceived.v1" && r.Payload.Contains("\"by\":\"ann\""));
+        await first.System.Terminate();
+
+        Gates.Release(id);
+        var second = _journal.StartHost(TestRegistry.Create(), "second");
+        try
+        {
+            await AwaitAsync(async () => Assert.Contains("signal 'note'", (await second.Client.GetStatusAsync(id)).WaitingOn));
+            await second.Client.SignalAsync(id, "note", "\"thanks\"");
+            var status = await second.Client.WaitAsync(id, Wait);
+            Assert.Equal("\"ann:True:thanks\"", status.ResultJson);
+            Assert.Contains(status.RecentEvents, e => e.Contains("WorkflowCompleted"));
+        }
+        finally
+        {
+            await second.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Signal_wait_with_timeout_should_time_out_durably()
+    {
+        var id = $"sig-timeout-{Guid.NewGuid():N}";
+        Gates.Release(id);
+        var host = _journal.StartHost(TestRegistry.Create());
+        try
+        {
+            await host.Client.StartAsync(id, "AwaitsApproval", "1");
+            await host.Client.SignalAsync(id, "approval", new Approval("bob", false));
+            Assert.Equal("\"bob:False:no note\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
+        }
+        finally
+        {
+            await host.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Signals_and_cancels_to_unknown_or_finished_workflows_should_be_refused_specifically()
+    {
+        var id = $"done-{Guid.NewGuid():N}";
+        var host = _journal.StartHost(TestRegistry.Create());
+        try
+        {
+            await host.Client.StartAsync(id, "Ordering", """{"sku":"a","quantity":1}""");
+            await host.Client.WaitAsync(id, Wait);
+
+            var unknown = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync("nobody", "x", "1"));
+            var finished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync(id, "x", "1"));
+            var badJson = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync(id, "x", "{oops"));
+            var cancelFinished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.CancelAsync(id, "late"));
+
+            Assert.Equal(RejectionReason.NotFound, unknown.Reason);
+            Assert.Equal(RejectionReason.Finished, finished.Reason);
+            Assert.Contains("has already finished (WorkflowCompleted)", finished.Message);
+            Assert.Equal(RejectionReason.Invalid, badJson.Reason);
+            Assert.Equal(RejectionReason.Finished, cancelFinished.Reason);
+            Assert.DoesNotContain(_journal.Rows("workflow-" + id), r => r.Manifest is "SignalReceived.v1" or "WorkflowCancelRequested.v1");
+        }
+        finally
+        {
+            await host.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Children_should_run_as_their_own_workflows_and_survive_a_parent_restart()
+    {
+        var id = $"parent-{Guid.NewGuid():N}";
+        var first = _journal.StartHost(TestRegistry.Create(), "first");
+        await first.Client.StartAsync(id, "ParentOfThree", "10");
+        await AwaitAsync(() => Check(() => Assert.Equal(3, _journal.Rows("workflow-" + id).Count(r => r.Manifest == "ChildWorkflowStarted.v1"))));
+        await first.System.Terminate();
+
+        var second = _journal.StartHost(TestRegistry.Create(), "second");
+        try
+        {
+            Assert.Equal("36", (await second.Client.WaitAsync(id, Wait)).ResultJson); // (10+1)+(11+1)+(12+1)
+            foreach (var step in new[] { 1, 2, 3 })
+            {
+                var child = await second.Client.GetStatusAsync($"{id}.{step}");
+                Assert.Equal(ExecutionStatus.Completed, child.Status);
+                Assert.Equal(1, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}.{step}' AND manifest = 'WorkflowStarted.v1'"));
+            }
+        }
+        finally
+        {
+            await second.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Cancel_should_cancel_the_running_activity_run_compensation_and_end_cancelled()
+    {
+        var id = $"cancel-{Guid.NewGuid():N}";
+        var host = _journal.StartHost(TestRegistry.Create());
+        try
+        {
+            await host.Client.StartAsync(id, "CancellableWork", "5");
+            await AwaitAsync(() => Check(() => Assert.Equal(1, Ledger.RunsOf(id, 1))));
+
+            await host.Client.CancelAsync(id, "customer withdrew");
+            var status = await host.Client.WaitAsync(id, Wait);
+
+            Assert.Equal(ExecutionStatus.Cancelled, status.Status);
+            Assert.Equal("Cancelled: customer withdrew", status.Error);
+            await AwaitAsync(() => Check(() => Assert.Equal(1, Hang.Cancellations.GetValueOrDefault(id))));
+            Assert.Equal(1, Ledger.RunsOf(id, 2)); // the compensation step
+            Assert.Equal(["WorkflowCancelRequested.v1", "ActivityScheduled.v1", "ActivityCompleted.v1", "WorkflowCancelled.v1"],
+                _journal.Rows("workflow-" + id).Select(r => r.Manifest).SkipWhile(m => m != "WorkflowCancelRequested.v1"));
+            await host.Client.CancelAsync($"nobody-{id}", "x").ContinueWith(t => Assert.Equal(RejectionReason.NotFound, ((WorkflowRequestException)t.Exception!.InnerException!).Reason));
+        }
+        finally
+        {
+            await host.System.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task Fan_out_should_respect_the_concurrent_activity_limit()
+    {
+        var id = $"fan-{Guid.NewGuid():N}";
+        var system = Akka.Actor.ActorSystem.Create("fan", ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3").WithFallback(_journal.Config()));
+        var registry = system.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(system.Settings.Config), SqliteJournal.Services(), _journal.FindUnfinished));
+        var client = new WorkflowClient(registry, Wait);
+        try
+        {
+            await client.StartAsync(id, "FanOut", "1");
+            Assert.Equal("55", (await client.WaitAsync(id, Wait)).ResultJson);
+            Assert.InRange(Tracked.MaxConcurrent(id), 1, 3);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private static Task Check(Action assertion)
+    {
+        assertion();
+        return Task.CompletedTask;
+    }
+
+    private static async Task AwaitAsync(Func<Task> assertion)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public void Dispose() => _journal.Dispose();
+}
