@@ -33,3 +33,34 @@ public sealed class LedgerStep : Activity<int, int>
         return input + 1;
     }
 }
+
+/// <summary>A ledger step, a durable 1 s sleep, a "go" signal, then a ledger child: the result is (input + 1 + 3) + go.</summary>
+public sealed class PrimitivesWorkflow : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(WorkflowContext ctx, int input)
+    {
+        var a = await ctx.CallAsync<LedgerStep, int, int>(input);
+        await ctx.SleepAsync(TimeSpan.FromSeconds(1));
+        var go = await ctx.WaitForSignalAsync<int>("go");
+        var child = await ctx.CallChildAsync<LedgerWorkflow, int, int>(a);
+        return child + go;
+    }
+}
+
+/// <summary>A step that runs until cancelled; on cancellation a ledger step compensates.</summary>
+public sealed class CancellableLedger : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(WorkflowContext ctx, int input)
+    {
+        try
+        {
+            await ctx.SleepAsync(TimeSpan.FromHours(1));
+            return input;
+        }
+        catch (WorkflowCancelledException)
+        {
+            await ctx.CallAsync<LedgerStep, int, int>(-input);
+            throw;
+        }
+    }
+}

@@ -5,9 +5,10 @@ using Steadfast.EndToEnd.TestHost;
 using Steadfast.Hosting;
 using Steadfast.Runtime;
 
-// steadfast-testhost --data DIR --ledger FILE --workflows N --run R [--config steadfast.json] [--serve] [--step-ms MIN:MAX]
-//   default: start N ledger workflows (idempotent), wait for all, print DONE, exit 0.
+// steadfast-testhost --data DIR --ledger FILE --workflows N --run R [--type LedgerWorkflow] [--config steadfast.json] [--serve] [--step-ms MIN:MAX]
+//   default: start N workflows e2e-0..e2e-{N-1} (idempotent), wait for all, print DONE, exit 0 if all completed.
 //   --serve: start them, print STARTED, then run until SIGTERM (graceful stop: Akka first, Litestream last).
+//   stdin, one command per line: "signal ID NAME JSON" / "cancel ID REASON" → prints "OK <line>" once journaled, or "ERR <line>: message".
 var arg = ParseArgs(args);
 LedgerStep.LedgerPath = arg["--ledger"];
 LedgerStep.Run = arg["--run"];
@@ -17,14 +18,19 @@ if (arg.TryGetValue("--step-ms", out var range))
     (LedgerStep.MinMs, LedgerStep.MaxMs) = (int.Parse(parts[0]), int.Parse(parts[1]));
 }
 var count = int.Parse(arg["--workflows"]);
+var type = arg.GetValueOrDefault("--type", nameof(LedgerWorkflow));
 var options = arg.TryGetValue("--config", out var config) ? SteadfastHost.LoadOptions(config) : new SteadfastOptions { DataDirectory = arg["--data"] };
+var registry = new SteadfastRegistry()
+    .AddWorkflow<LedgerWorkflow>().AddWorkflow<PrimitivesWorkflow>().AddWorkflow<CancellableLedger>()
+    .AddActivity<LedgerStep>();
 
-using var host = SteadfastHost.Build(options, new SteadfastRegistry().AddWorkflow<LedgerWorkflow>().AddActivity<LedgerStep>());
+using var host = SteadfastHost.Build(options, registry);
 await host.StartAsync();
 var client = host.Services.GetRequiredService<WorkflowClient>();
+_ = Task.Run(() => Commands(client));
 
 var ids = Enumerable.Range(0, count).Select(i => $"e2e-{i}").ToList();
-await Task.WhenAll(ids.Select((id, i) => client.StartAsync(id, nameof(LedgerWorkflow), i.ToString())));
+await Task.WhenAll(ids.Select((id, i) => client.StartAsync(id, type, i.ToString())));
 Console.WriteLine("STARTED");
 if (arg.ContainsKey("--serve"))
 {
@@ -36,6 +42,25 @@ var bad = results.Where(r => r.Status != ExecutionStatus.Completed).ToList();
 Console.WriteLine(bad.Count == 0 ? $"DONE {results.Length}" : $"NOT DONE: {string.Join("; ", bad.Take(5))}");
 await host.StopAsync();
 return bad.Count == 0 ? 0 : 1;
+
+static async Task Commands(WorkflowClient client)
+{
+    while (Console.ReadLine() is { } line)
+    {
+        var words = line.Split(' ', 4);
+        try
+        {
+            if (words[0] == "signal") await client.SignalAsync(words[1], words[2], words[3]);
+            else if (words[0] == "cancel") await client.CancelAsync(words[1], string.Join(' ', words.Skip(2)));
+            else throw new ArgumentException("unknown command");
+            Console.WriteLine("OK " + line);
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"ERR {line}: {e.Message}");
+        }
+    }
+}
 
 static Dictionary<string, string> ParseArgs(string[] args)
 {

@@ -67,7 +67,7 @@ public sealed class HostProcess : IDisposable
     private static HostProcess Run(string program, string[] args, IDictionary<string, string>? environment)
     {
         if (program != "dotnet" && !File.Exists(program)) throw new FileNotFoundException("Run ./scripts/install-litestream.sh first", program);
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         return new HostProcess(Process.Start(info)!);
@@ -78,6 +78,13 @@ public sealed class HostProcess : IDisposable
     {
         if (!_process.HasExited) Signals.Kill(_process.Id, Signals.Sigterm);
         return WaitForExit(timeout);
+    }
+
+    /// <summary>Writes one command line to the host's standard input.</summary>
+    public void Send(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
     }
 
     /// <summary>kill -9: SIGKILL, no chance to flush or shut down.</summary>
