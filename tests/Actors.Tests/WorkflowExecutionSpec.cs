@@ -80,7 +80,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData("", "ThreeSteps", "1", StartRejection.InvalidId, "is invalid")]
     [InlineData("has space", "ThreeSteps", "1", StartRejection.InvalidId, "is invalid")]
     [InlineData("../etc/passwd", "ThreeSteps", "1", StartRejection.InvalidId, "is invalid")]
-    [InlineData("ok-id", "NoSuchWorkflow", "1", StartRejection.UnknownType, "'NoSuchWorkflow' is not registered. Registered: CallsUnregistered")]
+    [InlineData("ok-id", "NoSuchWorkflow", "1", StartRejection.UnknownType, "'NoSuchWorkflow' is not registered. Registered: AwaitsApproval, CallsUnregistered")]
     [InlineData("ok-id", "ThreeSteps", "{not json", StartRejection.MalformedInput, "Input is not valid JSON")]
     [InlineData("ok-id", "ThreeSteps", "\"text\"", StartRejection.MalformedInput, "does not fit Int32")]
     [InlineData("ok-id", "Ordering", "{\"sku\":\"a\",\"quantity\":\"many\"}", StartRejection.MalformedInput, "does not fit Order")]
