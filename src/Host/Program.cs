@@ -2,6 +2,7 @@ using System.CommandLine;
 using Steadfast.Actors.Storage;
 using Steadfast.Host.Bench;
 using Steadfast.Host.Cli;
+using Steadfast.Host.Inspection;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
 
@@ -13,6 +14,11 @@ var config = new Option<string?>("--config")
 };
 var root = new RootCommand("Steadfast: durable workflows on Akka.NET and one SQLite file.") { config };
 root.Subcommands.Add(RunCommand.Create(config));
+root.Subcommands.Add(ListCommand.Create());
+root.Subcommands.Add(HistoryCommand.Create());
+root.Subcommands.Add(ShowCommand.Create());
+root.Subcommands.Add(PullCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ReplicationStatusCommand.Create(config));
 root.Subcommands.Add(RestoreCommand.Create(config));
 root.Subcommands.Add(BenchCommand.Create());
@@ -31,4 +37,9 @@ catch (ReplicationException e)
 {
     Console.Error.WriteLine(e.Message);
     return 3;
+}
+catch (InspectionException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return e.ExitCode;
 }

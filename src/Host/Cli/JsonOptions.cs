@@ -1,0 +1,11 @@
+using System.Text.Json;
+
+namespace Steadfast.Host.Cli;
+
+internal static class JsonOptions
+{
+    public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}

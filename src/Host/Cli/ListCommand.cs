@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using Steadfast.Host.Inspection;
+
+namespace Steadfast.Host.Cli;
+
+/// <summary><c>steadfast list</c>: executions, newest first, filtered and paged.</summary>
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var db = InspectionOptions.Db();
+        var json = InspectionOptions.Json();
+        var status = new Option<string?>("--status") { Description = "Running, Completed, Failed or Cancelled." };
+        status.AcceptOnlyFromAmong("Running", "Completed", "Failed", "Cancelled");
+        var type = new Option<string?>("--type") { Description = "Only this workflow type." };
+        var limit = new Option<int>("--limit") { Description = "Rows per page.", DefaultValueFactory = _ => 50 };
+        var page = new Option<int>("--page") { Description = "Page number, from 1.", DefaultValueFactory = _ => 1 };
+        var command = new Command("list", "List workflow executions in a journal, newest first.") { db, json, status, type, limit, page };
+        command.SetAction(p =>
+        {
+            var (size, number) = (Math.Clamp(p.GetValue(limit), 1, 10_000), Math.Max(1, p.GetValue(page)));
+            using var reader = JournalReader.Open(p.GetValue(db)!);
+            var rows = reader.List(p.GetValue(status), p.GetValue(type), size, (number - 1) * size);
+            if (p.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions.Web));
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Simple).AddColumns("Id", "Type", "Status", "Started (UTC)", "Finished (UTC)", "Events", "Last event");
+            foreach (var r in rows)
+                table.AddRow(Markup.Escape(r.WorkflowId), Markup.Escape(r.WorkflowType), r.Status, Terminal.Time(r.Started),
+                    r.Finished is { } f ? Terminal.Time(f) : "", r.Events.ToString(), r.LastEvent);
+            var console = Terminal.Create();
+            console.Write(table);
+            console.WriteLine($"page {number}, {rows.Count} row(s){(rows.Count == size ? $"; next: --page {number + 1}" : "")}");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Text.Json;
+using Steadfast.Actors;
+using Steadfast.Host.Inspection;
+using Steadfast.Runtime.History;
+using Steadfast.Runtime.Replay;
+
+namespace Steadfast.Host.Cli;
+
+/// <summary><c>steadfast show</c>: one workflow's status, input, result or error, and what it waits on.</summary>
+internal static class ShowCommand
+{
+    public static Command Create()
+    {
+        var db = InspectionOptions.Db();
+        var json = InspectionOptions.Json();
+        var id = InspectionOptions.WorkflowId();
+        var workflows = new Option<string?>("--workflows") { Description = "Assembly with the workflow code: replays it to tell Suspended (with the report) from Running." };
+        var command = new Command("show", "Show a workflow's status, input, result or error, and what it waits on.") { db, json, workflows, id };
+        command.SetAction(p =>
+        {
+            using var reader = JournalReader.Open(p.GetValue(db)!);
+            var history = reader.History(p.GetValue(id)!);
+            var state = ExecutionState.From(history);
+            var started = state.Started!;
+            var divergence = p.GetValue(workflows) is { } dll && !state.IsFinished
+                ? (Replayer.Replay(WorkflowCodeLoader.Load(dll), history) as SuspendedOutcome)?.Divergence
+                : null;
+            var (status, result, error) = state.Terminal switch
+            {
+                WorkflowCompleted c => ("Completed", c.ResultJson, (string?)null),
+                WorkflowFailed f => ("Failed", null, $"{f.ErrorType}: {f.ErrorMessage}"),
+                WorkflowCancelled c => ("Cancelled", null, $"cancelled: {c.Reason}"),
+                _ when divergence is not null => ("Suspended", null, divergence.Message),
+                _ => ("Running", (string?)null, (string?)null),
+            };
+            var waiting = state.InFlight.Values.Select(s => $"activity {s.ActivityName} (step {s.Sequence}, attempt {state.NextAttempt(s.Sequence)})")
+                .Concat(state.Timers.Values.Select(t => $"timer (step {t.Sequence}) due {t.FireAt:O}"))
+                .Concat(state.Children.Values.Select(c => $"child {c.WorkflowType} '{c.ChildId}' (step {c.Sequence})"))
+                .ToList();
+            if (p.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    workflowId = started.WorkflowId, type = started.WorkflowType, status, started = started.Timestamp, finished = state.Terminal?.Timestamp,
+                    input = JsonDocument.Parse(started.InputJson).RootElement,
+                    result = result is null ? (JsonElement?)null : JsonDocument.Parse(result).RootElement,
+                    error, waitingOn = waiting, steps = state.Steps, events = history.Count,
+                    cancelRequested = state.CancelReason,
+                }, JsonOptions.Web));
+                return 0;
+            }
+            Console.WriteLine($"workflow   {started.WorkflowId} ({started.WorkflowType})");
+            Console.WriteLine($"status     {status}{(state.CancelReason is { } r && !state.IsFinished ? $" (cancel requested: {r})" : "")}");
+            Console.WriteLine($"started    {Terminal.Time(started.Timestamp)} UTC");
+            if (state.Terminal is { } t) Console.WriteLine($"finished   {Terminal.Time(t.Timestamp)} UTC ({(t.Timestamp - started.Timestamp).TotalSeconds:0.000}s)");
+            Console.WriteLine($"input      {started.InputJson}");
+            if (result is not null) Console.WriteLine($"result     {result}");
+            if (error is not null) Console.WriteLine($"error      {error}");
+            if (waiting.Count > 0) Console.WriteLine($"waiting on {string.Join("; ", waiting)}");
+            Console.WriteLine($"steps      {state.Steps}, events {history.Count}");
+            if (!state.IsFinished && divergence is null && p.GetValue(workflows) is null)
+                Console.WriteLine("(a Suspended workflow looks Running here: pass --workflows <assembly> to replay it)");
+            return 0;
+        });
+        return command;
+    }
+}

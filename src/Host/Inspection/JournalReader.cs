@@ -1,0 +1,129 @@
+using Microsoft.Data.Sqlite;
+using Steadfast.Actors;
+using Steadfast.Actors.Storage;
+using Steadfast.Runtime.History;
+
+namespace Steadfast.Host.Inspection;
+
+/// <summary>
+/// Reads a Steadfast journal file read-only (a WAL reader: it never blocks or breaks a host writing the same
+/// file) and refuses, with a specific error, anything that is not one.
+/// </summary>
+public sealed class JournalReader : IDisposable
+{
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+    private readonly SqliteConnection _connection;
+
+    private JournalReader(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Opens <paramref name="path"/> read-only after checking it is a Steadfast journal.</summary>
+    /// <exception cref="InspectionException">Missing file, not SQLite, or not a Steadfast journal.</exception>
+    public static JournalReader Open(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new InspectionException(InspectionError.MissingFile, $"{full} does not exist.");
+        var header = new byte[SqliteHeader.Length];
+        using (var f = File.OpenRead(full))
+            if (f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader))
+                throw new InspectionException(InspectionError.NotSqlite, $"{full} is not a SQLite database.");
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using var check = connection.CreateCommand();
+            check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tags')";
+            if ((long)check.ExecuteScalar()! != 2)
+                throw new InspectionException(InspectionError.NotAJournal, $"{full} is a SQLite database but not a Steadfast journal (no journal and tags tables).");
+            return new JournalReader(connection);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new InspectionException(InspectionError.NotSqlite, $"{full} cannot be read as SQLite: {e.Message}");
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One workflow's events in journal order.</summary>
+    /// <exception cref="InspectionException">Unknown id, or an event this version cannot read.</exception>
+    public IReadOnlyList<HistoryEvent> History(string workflowId)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT message, manifest FROM journal WHERE persistence_id = $p AND deleted = 0 ORDER BY sequence_number";
+        cmd.Parameters.AddWithValue("$p", WorkflowActor.PersistenceIdPrefix + workflowId);
+        var events = new List<HistoryEvent>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            try
+            {
+                events.Add(HistoryEventCodec.Decode((byte[])r.GetValue(0), r.GetString(1)));
+            }
+            catch (UnknownEventVersionException e)
+            {
+                throw new InspectionException(InspectionError.UnknownEventVersion, e.Message);
+            }
+        }
+        if (events.Count == 0) throw new InspectionException(InspectionError.UnknownWorkflow, $"No workflow has the id '{workflowId}' in this journal.");
+        return events;
+    }
+
+    /// <summary>Executions, newest first, with optional filters; one indexed query per page.</summary>
+    public IReadOnlyList<ExecutionSummary> List(string? status, string? type, int limit, int offset)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT s.persistence_id,
+                   json_extract(CAST(j.message AS TEXT), '$.workflowType') AS type,
+                   json_extract(CAST(j.message AS TEXT), '$.timestamp') AS started,
+                   fj.manifest AS terminal,
+                   json_extract(CAST(fj.message AS TEXT), '$.timestamp') AS finished,
+                   (SELECT MAX(sequence_number) FROM journal x WHERE x.persistence_id = s.persistence_id) AS events,
+                   (SELECT manifest FROM journal x WHERE x.persistence_id = s.persistence_id ORDER BY sequence_number DESC LIMIT 1) AS last
+            FROM tags s
+            JOIN journal j ON j.ordering = s.ordering_id
+            LEFT JOIN tags f ON f.persistence_id = s.persistence_id AND f.tag = $finished
+            LEFT JOIN journal fj ON fj.ordering = f.ordering_id
+            WHERE s.tag = $started
+              AND ($type IS NULL OR type = $type)
+              AND ($status IS NULL
+                   OR ($status = 'Running' AND fj.manifest IS NULL)
+                   OR fj.manifest = 'Workflow' || $status || '.v1')
+            ORDER BY s.ordering_id DESC
+            LIMIT $limit OFFSET $offset
+            """;
+        cmd.Parameters.AddWithValue("$started", LifecycleTagger.StartedTag);
+        cmd.Parameters.AddWithValue("$finished", LifecycleTagger.FinishedTag);
+        cmd.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$limit", limit);
+        cmd.Parameters.AddWithValue("$offset", offset);
+        var rows = new List<ExecutionSummary>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var terminal = r.IsDBNull(3) ? null : r.GetString(3);
+            rows.Add(new ExecutionSummary(
+                r.GetString(0)[WorkflowActor.PersistenceIdPrefix.Length..],
+                r.GetString(1),
+                terminal is null ? "Running" : terminal.Split('.')[0]["Workflow".Length..],
+                DateTimeOffset.Parse(r.GetString(2)),
+                r.IsDBNull(4) ? null : DateTimeOffset.Parse(r.GetString(4)),
+                r.GetInt64(5),
+                r.GetString(6).Split('.')[0]));
+        }
+        return rows;
+    }
+
+    public void Dispose() => _connection.Dispose();
+}
