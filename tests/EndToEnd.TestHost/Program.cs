@@ -8,6 +8,8 @@ using Steadfast.Runtime;
 // steadfast-testhost --data DIR --ledger FILE --workflows N --run R [--type LedgerWorkflow] [--config steadfast.json] [--serve] [--step-ms MIN:MAX]
 //   default: start N workflows e2e-0..e2e-{N-1} (idempotent), wait for all, print DONE, exit 0 if all completed.
 //   --serve: start them, print STARTED, then run until SIGTERM (graceful stop: Akka first, Litestream last).
+//   --stream: like --serve, and meanwhile start ledger workflows stream-1, stream-2, … without pause from 8 loops,
+//             printing "ACK id" when a start is acknowledged, "DONE id result" when one completes, "REJECTED id reason".
 //   stdin, one command per line: "signal ID NAME JSON" / "cancel ID REASON" → prints "OK <line>" once journaled, or "ERR <line>: message".
 var arg = ParseArgs(args);
 LedgerStep.LedgerPath = arg["--ledger"];
@@ -32,7 +34,36 @@ _ = Task.Run(() => Commands(client));
 var ids = Enumerable.Range(0, count).Select(i => $"e2e-{i}").ToList();
 await Task.WhenAll(ids.Select((id, i) => client.StartAsync(id, type, i.ToString())));
 Console.WriteLine("STARTED");
-if (arg.ContainsKey("--serve"))
+if (arg.ContainsKey("--stream"))
+{
+    var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+    var next = 0;
+    for (var loop = 0; loop < 8; loop++)
+        _ = Task.Run(async () =>
+        {
+            while (!lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                var id = $"stream-{Interlocked.Increment(ref next)}";
+                try
+                {
+                    await client.StartAsync(id, nameof(LedgerWorkflow), "1");
+                    Console.WriteLine($"ACK {id}");
+                    var status = await client.WaitAsync(id, TimeSpan.FromMinutes(1));
+                    if (status.Status == ExecutionStatus.Completed) Console.WriteLine($"DONE {id} {status.ResultJson}");
+                }
+                catch (WorkflowStartException e)
+                {
+                    Console.WriteLine($"REJECTED {id} {e.Rejection.Reason}");
+                    await Task.Delay(100);
+                }
+                catch (Exception e) when (lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    Console.WriteLine($"NO ANSWER {id} {e.GetType().Name}");
+                }
+            }
+        });
+}
+if (arg.ContainsKey("--serve") || arg.ContainsKey("--stream"))
 {
     await host.WaitForShutdownAsync();
     return 0;

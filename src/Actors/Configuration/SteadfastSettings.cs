@@ -10,7 +10,8 @@ public sealed record SteadfastSettings(
     TimeSpan RestartBackoffMin,
     TimeSpan RestartBackoffMax,
     int MaxConcurrentActivities,
-    int StatusRecentEvents)
+    int StatusRecentEvents,
+    TimeSpan DrainTimeout)
 {
     /// <summary>The embedded reference configuration.</summary>
     public static Config Reference { get; } = LoadReference();
@@ -30,7 +31,8 @@ public sealed record SteadfastSettings(
             c.GetTimeSpan("restart-backoff.min"),
             c.GetTimeSpan("restart-backoff.max"),
             c.GetInt("max-concurrent-activities"),
-            c.GetInt("status-recent-events"));
+            c.GetInt("status-recent-events"),
+            c.GetTimeSpan("drain-timeout"));
         if (settings.SnapshotEvery < 1) throw new ConfigurationException($"steadfast.snapshot-every must be at least 1, got {settings.SnapshotEvery}.");
         if (settings.MaxPayloadBytes < 1024) throw new ConfigurationException($"steadfast.max-payload-bytes must be at least 1024, got {settings.MaxPayloadBytes}.");
         if (settings.MaxConcurrentActivities < 1) throw new ConfigurationException($"steadfast.max-concurrent-activities must be at least 1, got {settings.MaxConcurrentActivities}.");

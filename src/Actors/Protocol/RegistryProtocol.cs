@@ -21,4 +21,25 @@ internal static class RegistryProtocol
 
     /// <summary>Registry → itself: bring a workflow that stopped unexpectedly back.</summary>
     public sealed record Restart(string WorkflowId);
+
+    /// <summary>Registry → workflow (at shutdown): answer <see cref="Drained"/> once every journal write you started has been acknowledged.</summary>
+    public sealed class DrainProbe
+    {
+        public static readonly DrainProbe Instance = new();
+        private DrainProbe() { }
+    }
+
+    /// <summary>Workflow → registry, and registry → the shutdown task: nothing is being written any more.</summary>
+    public sealed class Drained
+    {
+        public static readonly Drained Instance = new();
+        private Drained() { }
+    }
+
+    /// <summary>Registry → itself: stop waiting for slow workflows to drain.</summary>
+    public sealed class DrainTimedOut
+    {
+        public static readonly DrainTimedOut Instance = new();
+        private DrainTimedOut() { }
+    }
 }

@@ -112,4 +112,18 @@ public enum RejectionReason
     Finished,
     /// <summary>The name or payload is invalid (empty or long name, not JSON, over the payload limit).</summary>
     Invalid,
+    /// <summary>The host is shutting down; send it again after the restart.</summary>
+    Unavailable,
+}
+
+/// <summary>
+/// Sent to the registry when the host stops: it refuses new starts, signals and cancellations from then on and
+/// answers once every workflow's journal writes in flight have been acknowledged (or after a timeout).
+/// </summary>
+public sealed class DrainWorkflows
+{
+    /// <summary>The message.</summary>
+    public static readonly DrainWorkflows Instance = new();
+
+    private DrainWorkflows() { }
 }

@@ -21,6 +21,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _idsByActor = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _passivating = new();
     private readonly Dictionary<string, int> _restarts = new();
+    private readonly HashSet<IActorRef> _draining = [];
+    private IActorRef? _drainRequester;
+    private bool _closed;
 
     public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<IReadOnlyList<string>>>? findUnfinished)
     {
@@ -31,8 +34,32 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
 
         Receive<StartWorkflow>(m =>
         {
-            if (StartValidation.Check(m, _registry, _settings.MaxPayloadBytes) is { } rejected) Sender.Tell(rejected);
+            if (_closed) Sender.Tell(new StartRejected(m.WorkflowId, StartRejection.Unavailable, ShuttingDown));
+            else if (StartValidation.Check(m, _registry, _settings.MaxPayloadBytes) is { } rejected) Sender.Tell(rejected);
             else Deliver(m.WorkflowId, m);
+        });
+        Receive<SignalWorkflow>(m => _closed, m => Sender.Tell(new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Unavailable, ShuttingDown)));
+        Receive<CancelWorkflow>(m => _closed, m => Sender.Tell(new CancelRejected(m.WorkflowId, RejectionReason.Unavailable, ShuttingDown)));
+        Receive<DrainWorkflows>(_ =>
+        {
+            _closed = true;
+            _drainRequester = Sender;
+            _draining.UnionWith(_workflows.Values);
+            foreach (var workflow in _draining) workflow.Tell(RegistryProtocol.DrainProbe.Instance);
+            Timers.StartSingleTimer("drain", RegistryProtocol.DrainTimedOut.Instance, _settings.DrainTimeout);
+            DrainedIfDone();
+        });
+        Receive<RegistryProtocol.Drained>(_ =>
+        {
+            _draining.Remove(Sender);
+            DrainedIfDone();
+        });
+        Receive<RegistryProtocol.DrainTimedOut>(_ =>
+        {
+            _log.Warning("{0} workflow(s) still had journal writes in flight after {1}; stopping anyway (nothing unacknowledged is lost: it was never acknowledged)",
+                _draining.Count, _settings.DrainTimeout);
+            _draining.Clear();
+            DrainedIfDone();
         });
         Receive<GetWorkflowStatus>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
         Receive<WaitForWorkflow>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
@@ -87,6 +114,16 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     // A workflow actor that throws is stopped, never restarted in place: it comes back through recovery.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
+    private const string ShuttingDown = "The host is shutting down; send it again once it is back.";
+
+    private void DrainedIfDone()
+    {
+        if (_draining.Count > 0 || _drainRequester is null) return;
+        _drainRequester.Tell(RegistryProtocol.Drained.Instance);
+        _drainRequester = null;
+        Timers.Cancel("drain");
+    }
+
     private void DeliverOrReject(string workflowId, object message, Func<object> notFound)
     {
         if (StartValidation.IsValidId(workflowId)) Deliver(workflowId, message);
@@ -115,6 +152,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
 
     private void Stopped(IActorRef actor)
     {
+        if (_draining.Remove(actor)) DrainedIfDone();
         if (!_idsByActor.Remove(actor, out var id)) return;
         _workflows.Remove(id);
         if (_passivating.Remove(id, out var buffered))
@@ -123,6 +161,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             foreach (var (message, sender) in buffered) Deliver(id, message);
             return;
         }
+        if (_closed) return; // shutting down: the next start recovers it
         var failures = _restarts[id] = _restarts.GetValueOrDefault(id) + 1;
         var delay = TimeSpan.FromTicks(Math.Min(_settings.RestartBackoffMax.Ticks,
             _settings.RestartBackoffMin.Ticks * (1L << Math.Min(failures - 1, 20))));

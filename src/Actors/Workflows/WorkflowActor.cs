@@ -85,6 +85,11 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", _workflowId));
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
         Command<RegistryProtocol.StopExecution>(_ => Context.Stop(Self));
+        Command<RegistryProtocol.DrainProbe>(probe =>
+        {
+            var registry = Sender;
+            DeferAsync(probe, _ => registry.Tell(RegistryProtocol.Drained.Instance)); // after every pending persist and its handlers
+        });
     }
 
     public override string PersistenceId { get; }
@@ -209,7 +214,10 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         StartPendingWork();
 
         var settled = _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
-        if (_state.IsFinished && _lastSnapshotSequenceNr < LastSequenceNr || LastSequenceNr - _lastSnapshotSequenceNr >= _settings.SnapshotEvery)
+        // The snapshot is the whole history, so it is taken after snapshot-every events and then each time the
+        // history has doubled: a long history is rewritten O(log n) times, not n/snapshot-every times.
+        var sinceSnapshot = LastSequenceNr - _lastSnapshotSequenceNr;
+        if (_state.IsFinished && sinceSnapshot > 0 || sinceSnapshot >= Math.Max(_settings.SnapshotEvery, _lastSnapshotSequenceNr))
             SaveSnapshot(new WorkflowSnapshot(_state.Events));
         if (!settled) return;
 

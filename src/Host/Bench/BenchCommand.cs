@@ -24,12 +24,15 @@ internal static class BenchCommand
         var latencyCount = new Option<int>("--latency-workflows") { Description = "Sequential workflows for latency.", DefaultValueFactory = _ => 200 };
         var runs = new Option<int>("--runs") { Description = "Measured runs (after one warm-up).", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var workload = new Option<string>("--workload") { Description = "core (throughput, latency, resume) or replication (lag, restore, resume from replica).", DefaultValueFactory = _ => "core" };
-        workload.AcceptOnlyFromAmong("core", "replication");
+        var workload = new Option<string>("--workload") { Description = "core (throughput, latency, resume), replication (lag, restore, resume from replica) or inspection (list over 100k executions, history of 10k events).", DefaultValueFactory = _ => "core" };
+        workload.AcceptOnlyFromAmong("core", "replication", "inspection");
         var command = new Command("bench", "Measure throughput, latency and recovery on this machine.") { workflows, latencyCount, runs, json, workload };
-        command.SetAction((p, c) => p.GetValue(workload) == "replication"
-            ? ReplicationBench.RunAsync(p.GetValue(workflows), p.GetValue(runs), p.GetValue(json), c)
-            : RunAsync(p.GetValue(workflows), p.GetValue(latencyCount), p.GetValue(runs), p.GetValue(json), c));
+        command.SetAction((p, c) => p.GetValue(workload) switch
+        {
+            "replication" => ReplicationBench.RunAsync(p.GetValue(workflows), p.GetValue(runs), p.GetValue(json), c),
+            "inspection" => InspectionBench.RunAsync(100_000, p.GetValue(runs), p.GetValue(json), c),
+            _ => RunAsync(p.GetValue(workflows), p.GetValue(latencyCount), p.GetValue(runs), p.GetValue(json), c),
+        });
         return command;
     }
 
@@ -102,6 +105,11 @@ internal static class BenchCommand
         using var host = BuildHost(scratch.Path);
         await host.StartAsync(cancel);
         var client = host.Services.GetRequiredService<WorkflowClient>();
+        for (var i = 0; i < 20; i++) // warm this host's code paths (first snapshot, first passivation) before measuring
+        {
+            await client.StartAsync($"w2-warm-{i}", nameof(ThreeStepBench), i.ToString(), cancel);
+            await client.WaitAsync($"w2-warm-{i}", TimeSpan.FromMinutes(1), cancel);
+        }
         var samples = new List<double>();
         for (var i = 0; i < count; i++)
         {

@@ -1,3 +1,5 @@
+using Akka;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,8 +30,23 @@ public static class SteadfastHostingExtensions
             JournalFile.Prepare(options.DatabasePath);
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();
-            actors.Register<WorkflowRegistryActor>(system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services,
-                () => UnfinishedWorkflows.FindAsync(options.DatabasePath)), "steadfast"));
+            var workflows = system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services,
+                () => UnfinishedWorkflows.FindAsync(options.DatabasePath)), "steadfast");
+            actors.Register<WorkflowRegistryActor>(workflows);
+            // Graceful stop: refuse new requests, let journal writes in flight finish and acknowledge, then let
+            // Akka stop (and after it the host stops Litestream, which ships the last frames).
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "steadfast-drain", async () =>
+            {
+                try
+                {
+                    await workflows.Ask<object>(DrainWorkflows.Instance, settings.DrainTimeout + TimeSpan.FromSeconds(1));
+                }
+                catch (AskTimeoutException)
+                {
+                    // the registry logged which workflows were still writing
+                }
+                return Done.Instance;
+            });
         });
         return builder;
     }
