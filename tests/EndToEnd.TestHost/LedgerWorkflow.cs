@@ -64,3 +64,30 @@ public sealed class CancellableLedger : Workflow<int, int>
         }
     }
 }
+
+/// <summary>
+/// The torture workload: a ledger step, a durable sleep, a step that fails its first attempt for every third
+/// input, and a ledger child workflow. A crash-free run returns input + 5.
+/// </summary>
+public sealed class TortureWorkflow : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(WorkflowContext ctx, int input)
+    {
+        var a = await ctx.CallAsync<LedgerStep, int, int>(input);
+        await ctx.SleepAsync(TimeSpan.FromMilliseconds(200));
+        var b = await ctx.CallAsync<FlakyLedgerStep, int, int>(a, RetryPolicy.Exponential(5, TimeSpan.FromMilliseconds(50)));
+        return await ctx.CallChildAsync<LedgerWorkflow, int, int>(b);
+    }
+}
+
+/// <summary>A ledger step whose first attempt fails when the workflow's number is divisible by 3.</summary>
+public sealed class FlakyLedgerStep : Activity<int, int>
+{
+    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    {
+        var result = await new LedgerStep().ExecuteAsync(input, context);
+        if (context.Attempt == 1 && int.Parse(context.WorkflowId.Split('-')[1].Split('.')[0]) % 3 == 0)
+            throw new IOException($"transient failure of {context.IdempotencyKey}");
+        return result;
+    }
+}

@@ -23,8 +23,8 @@ var count = int.Parse(arg["--workflows"]);
 var type = arg.GetValueOrDefault("--type", nameof(LedgerWorkflow));
 var options = arg.TryGetValue("--config", out var config) ? SteadfastHost.LoadOptions(config) : new SteadfastOptions { DataDirectory = arg["--data"] };
 var registry = new SteadfastRegistry()
-    .AddWorkflow<LedgerWorkflow>().AddWorkflow<PrimitivesWorkflow>().AddWorkflow<CancellableLedger>()
-    .AddActivity<LedgerStep>();
+    .AddWorkflow<LedgerWorkflow>().AddWorkflow<PrimitivesWorkflow>().AddWorkflow<CancellableLedger>().AddWorkflow<TortureWorkflow>()
+    .AddActivity<LedgerStep>().AddActivity<FlakyLedgerStep>();
 
 using var host = SteadfastHost.Build(options, registry);
 await host.StartAsync();
