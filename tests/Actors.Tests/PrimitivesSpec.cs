@@ -168,7 +168,7 @@ public sealed class PrimitivesSpec : IDisposable
     public async Task Fan_out_should_respect_the_concurrent_activity_limit()
     {
         var id = $"fan-{Guid.NewGuid():N}";
-        var system = Akka.Actor.ActorSystem.Create("fan", ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3").WithFallback(_journal.Config()));
+        var system = Akka.Actor.ActorSystem.Create("fan", _journal.Setup(ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3")));
         var registry = system.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(system.Settings.Config), SqliteJournal.Services(), _journal.FindUnfinished));
         var client = new WorkflowClient(registry, Wait);
         try

@@ -11,7 +11,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
 
     public WorkflowExecutionSpec() : this(new SqliteJournal()) { }
 
-    private WorkflowExecutionSpec(SqliteJournal journal) : base(journal.Config(), "spec")
+    private WorkflowExecutionSpec(SqliteJournal journal) : base(journal.Setup(), "spec")
     {
         _journal = journal;
         var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config), SqliteJournal.Services(), journal.FindUnfinished), "steadfast");

@@ -1,4 +1,8 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Persistence.Sql.Config;
+using LinqToDB;
 using Microsoft.Data.Sqlite;
 
 namespace Steadfast.Actors;
@@ -19,6 +23,18 @@ public static class StorageConfig
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();
+
+    /// <summary>
+    /// The plugin's connection options for the file: the same connection string plus a per-connection
+    /// <see cref="Storage.SqliteBusyTimeout"/>, which HOCON cannot express. Add it to the actor system's setup.
+    /// </summary>
+    public static DataOptionsSetup SqliteSetup(string databasePath) => new(new DataOptions()
+        .UseConnectionString(SqliteProvider, ConnectionString(databasePath))
+        .UseInterceptor(new Storage.SqliteBusyTimeout(TimeSpan.FromSeconds(30))));
+
+    /// <summary>The actor system setup for a Steadfast journal file: <paramref name="config"/> plus <see cref="SqliteSetup"/>.</summary>
+    public static ActorSystemSetup SqliteSystemSetup(string databasePath, Config config) =>
+        BootstrapSetup.Create().WithConfig(config).And(SqliteSetup(databasePath));
 
     /// <summary>HOCON that points every persistence plugin at <paramref name="databasePath"/>.</summary>
     public static Config ForSqlite(string databasePath) => ForProvider(ConnectionString(databasePath), SqliteProvider);

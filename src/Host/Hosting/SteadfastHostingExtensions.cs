@@ -24,6 +24,7 @@ public static class SteadfastHostingExtensions
         if (options.AkkaConfigFile is { } overrides)
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(overrides)), HoconAddMode.Prepend);
         builder.AddHocon(StorageConfig.ForSqlite(options.DatabasePath), HoconAddMode.Append);
+        builder.AddSetup(StorageConfig.SqliteSetup(options.DatabasePath));
         builder.AddHocon(SteadfastSettings.Reference, HoconAddMode.Append);
         builder.WithActors((system, actors, resolver) =>
         {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,10 +32,13 @@ public sealed class SqliteJournal : IDisposable
             .WithFallback(StorageConfig.ForSqlite(Path))
             .WithFallback(SteadfastSettings.Reference);
 
+    /// <summary>The config plus the plugin's connection setup (busy timeout), as the host composes them.</summary>
+    public ActorSystemSetup Setup(Config? extra = null) => StorageConfig.SqliteSystemSetup(Path, Config(extra));
+
     /// <summary>A second (or third) "host" on the same file, as after a restart.</summary>
     public (ActorSystem System, IActorRef Registry, WorkflowClient Client) StartHost(SteadfastRegistry registry, string name = "host")
     {
-        var system = ActorSystem.Create(name, Config());
+        var system = ActorSystem.Create(name, Setup());
         var r = system.ActorOf(WorkflowRegistryActor.Props(registry, SteadfastSettings.From(system.Settings.Config), Services(), FindUnfinished), "steadfast");
         return (system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
     }
