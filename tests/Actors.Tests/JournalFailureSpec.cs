@@ -9,7 +9,9 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly WorkflowClient _client;
+    private readonly Akka.Actor.IActorRef _registry;
     private readonly ITestJournal _journal;
+    private readonly ITestSnapshotStore _snapshots;
 
     public JournalFailureSpec() : base(ConfigurationFactory.ParseString("""
             akka.persistence.journal {
@@ -24,10 +26,11 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
             }
             """).WithFallback(SqliteJournal.SteadfastOverrides).WithFallback(SteadfastSettings.Reference), "journal-failure")
     {
-        var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config),
+        _registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config),
             SqliteJournal.Services(), findUnfinished: null), "steadfast");
-        _client = new WorkflowClient(registry, Wait);
+        _client = new WorkflowClient(_registry, Wait);
         _journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+        _snapshots = TestSnapshotStore.FromRef(Persistence.Instance.Apply(Sys).SnapshotStoreFor(null));
     }
 
     [Fact]
@@ -49,6 +52,49 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("4", status.ResultJson);
         Assert.Equal(1, Ledger.RunsOf(id, 1));
         Assert.Equal(1, Ledger.RunsOf(id, 3));
+    }
+
+    [Fact]
+    public async Task Failing_recovery_should_show_the_workflow_faulted_and_resume_once_the_journal_reads_again()
+    {
+        var id = $"jf-recovery-{Guid.NewGuid():N}";
+        await _client.StartAsync(id, "ThreeSteps", "1");
+        await AwaitAssertAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
+
+        await _journal.OnRecovery.Fail();
+        await _journal.OnWrite.Fail();
+        Gates.Release(id); // step 2's result cannot be written: the actor stops, and cannot be recovered
+
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await new WorkflowClient(_registry, TimeSpan.FromSeconds(1)).GetStatusAsync(id);
+            Assert.Equal(ExecutionStatus.Faulted, status.Status);
+            Assert.Contains("recovery failed", status.Error);
+        }, Wait);
+
+        await _journal.OnWrite.Pass();
+        await _journal.OnRecovery.Pass();
+        var done = await _client.WaitAsync(id, Wait);
+        Assert.Equal(("4", ExecutionStatus.Completed), (done.ResultJson, done.Status));
+        Assert.Equal(1, Ledger.RunsOf(id, 1));
+    }
+
+    [Fact]
+    public async Task Failing_snapshot_saves_should_not_stop_a_workflow()
+    {
+        var id = $"jf-snap-{Guid.NewGuid():N}";
+        Gates.Release(id);
+        await _snapshots.OnSave.Fail();
+        try
+        {
+            await _client.StartAsync(id, "ThreeSteps", "1");
+            Assert.Equal("4", (await _client.WaitAsync(id, Wait)).ResultJson);
+            Assert.Equal(ExecutionStatus.Completed, (await _client.GetStatusAsync(id)).Status);
+        }
+        finally
+        {
+            await _snapshots.OnSave.Pass();
+        }
     }
 
     [Fact]

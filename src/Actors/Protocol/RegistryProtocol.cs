@@ -19,6 +19,9 @@ internal static class RegistryProtocol
     /// <summary>Registry → itself: the unfinished-workflow query failed.</summary>
     public sealed record ResumeQueryFailed(Exception Error);
 
+    /// <summary>Workflow → registry, just before it stops: why (a journal write or recovery failed).</summary>
+    public sealed record Faulted(string WorkflowId, string Reason);
+
     /// <summary>Registry → itself: bring a workflow that stopped unexpectedly back.</summary>
     public sealed record Restart(string WorkflowId);
 

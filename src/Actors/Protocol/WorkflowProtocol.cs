@@ -50,6 +50,8 @@ public enum ExecutionStatus
     Cancelled,
     /// <summary>Its code diverged from its journal or broke a determinism rule; it waits for fixed code and a restart.</summary>
     Suspended,
+    /// <summary>Its journal failed (a write or its recovery); it is being recovered with backoff and does not advance meanwhile.</summary>
+    Faulted,
 }
 
 /// <summary>A workflow's state as of its last journaled event.</summary>

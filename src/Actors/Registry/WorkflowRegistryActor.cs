@@ -21,6 +21,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _idsByActor = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _passivating = new();
     private readonly Dictionary<string, int> _restarts = new();
+    private readonly Dictionary<string, string> _faults = new();
     private readonly HashSet<IActorRef> _draining = [];
     private IActorRef? _drainRequester;
     private bool _closed;
@@ -61,7 +62,11 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             _draining.Clear();
             DrainedIfDone();
         });
+        Receive<GetWorkflowStatus>(m => !_workflows.ContainsKey(m.WorkflowId) && _faults.ContainsKey(m.WorkflowId), m =>
+            Sender.Tell(new WorkflowStatus(m.WorkflowId, null, ExecutionStatus.Faulted, null,
+                $"{_faults[m.WorkflowId]} (failure {_restarts.GetValueOrDefault(m.WorkflowId)}; being recovered with backoff)", 0, null, null, [], [])));
         Receive<GetWorkflowStatus>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
+        Receive<Faulted>(f => _faults[f.WorkflowId] = f.Reason);
         Receive<WaitForWorkflow>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
         Receive<SignalWorkflow>(m =>
         {
@@ -158,6 +163,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         if (_passivating.Remove(id, out var buffered))
         {
             _restarts.Remove(id);
+            _faults.Remove(id);
             foreach (var (message, sender) in buffered) Deliver(id, message);
             return;
         }

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Steadfast.Runtime.Replay;
@@ -30,18 +31,21 @@ internal sealed partial class WorkflowActor
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         _log.Error(cause, "Journal write for workflow {0} failed at sequence {1}; stopping so that recovery restores a consistent state", _workflowId, sequenceNr);
+        Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"journal write failed: {cause.Message}"));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         _log.Error(cause, "Journal rejected an event of workflow {0} at sequence {1}; stopping", _workflowId, sequenceNr);
+        Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"journal rejected an event: {cause.Message}"));
         Context.Stop(Self);
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         _log.Error(reason, "Recovery of workflow {0} failed", _workflowId);
+        Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"recovery failed: {reason.Message}"));
         base.OnRecoveryFailure(reason, message);
     }
 }
