@@ -66,7 +66,7 @@ if (arg.ContainsKey("--stream"))
 if (arg.ContainsKey("--serve") || arg.ContainsKey("--stream"))
 {
     await host.WaitForShutdownAsync();
-    return 0;
+    return Environment.ExitCode;
 }
 var results = await Task.WhenAll(ids.Select(id => client.WaitAsync(id, TimeSpan.FromMinutes(5))));
 var bad = results.Where(r => r.Status != ExecutionStatus.Completed).ToList();

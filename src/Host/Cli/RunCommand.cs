@@ -55,6 +55,6 @@ internal static class RunCommand
 
         if (keepRunning) await host.WaitForShutdownAsync(cancel);
         else await host.StopAsync();
-        return 0;
+        return Environment.ExitCode; // non-zero when the host stopped itself (e.g. JournalFileGuard)
     }
 }

@@ -48,6 +48,7 @@ public static class SteadfastHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<LitestreamSupervisor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LitestreamSupervisor>());
+        builder.Services.AddHostedService<JournalFileGuard>();
         builder.Services.AddAkka("steadfast", (akka, _) => akka
             .ConfigureLoggers(loggers =>
             {

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Steadfast.Hosting;
+
+/// <summary>
+/// Stops the host when its journal file disappears while it runs (the data folder deleted, the disk unmounted).
+/// SQLite would go on writing to the deleted file, so every later write would be acknowledged and then lost;
+/// stopping loudly is the only safe answer. With replication on, the next start restores from the replica.
+/// </summary>
+public sealed class JournalFileGuard(SteadfastOptions options, IHostApplicationLifetime lifetime, ILogger<JournalFileGuard> log) : BackgroundService
+{
+    /// <summary>The process exit code after the guard stopped the host.</summary>
+    public const int ExitCode = 5;
+
+    /// <summary>How often the file is checked.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (File.Exists(options.DatabasePath)) continue;
+                log.LogCritical("The journal {Database} was removed while the host runs: further writes would be lost. Stopping now; " +
+                                "restart to restore it from the replica (if replication is on) or to start a new journal.", options.DatabasePath);
+                Environment.ExitCode = ExitCode;
+                lifetime.StopApplication();
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // host stopping
+        }
+    }
+}
