@@ -184,6 +184,19 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Racing_starts_of_one_id_should_create_it_once()
+    {
+        var id = NewId("race");
+        Gates.Release(id);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.StartAsync(id, "ThreeSteps", "3")));
+
+        Assert.Single(replies, r => r.Created);
+        Assert.Equal(1, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'WorkflowStarted.v1'"));
+        Assert.Equal("6", (await _client.WaitAsync(id, Wait)).ResultJson);
+    }
+
+    [Fact]
     public async Task Unknown_id_should_be_reported_as_not_found()
     {
         var status = await _client.GetStatusAsync("nobody-here");

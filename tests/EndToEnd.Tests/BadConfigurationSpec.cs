@@ -91,6 +91,44 @@ public sealed class BadConfigurationSpec : IDisposable
         Assert.Equal(before, File.ReadAllBytes(db));
     }
 
+    [Fact]
+    public void Config_with_wrong_types_should_be_refused_with_the_key()
+    {
+        var path = Path.Combine(_dir, "steadfast.json");
+        File.WriteAllText(path, """{"Steadfast":{"DataDirectory":"x","Replication":{"Enabled":"perhaps","MonitorInterval":"soon"}}}""");
+
+        using var host = Run(path, null);
+
+        Assert.Equal(2, host.ExitCode);
+        Assert.Contains("Configuration cannot be read", host.Output);
+        Assert.Contains("Enabled", host.Output);
+    }
+
+    [Fact]
+    public async Task Truncated_journal_should_be_refused_as_corrupt()
+    {
+        // A real journal, cut in half.
+        using (var host = Run(Config(null), null, "--workflows", "5")) Assert.True(host.ExitCode == 0, host.Output);
+        var db = Path.Combine(DataDir, "steadfast.db");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            cmd.ExecuteNonQuery();
+        }
+        var bytes = await File.ReadAllBytesAsync(db);
+        await File.WriteAllBytesAsync(db, bytes[..(bytes.Length / 2)]);
+        var before = await File.ReadAllBytesAsync(db);
+
+        using var again = Run(Config(null), null, "--workflows", "5");
+
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("is corrupt", again.Output);
+        Assert.Equal(before, await File.ReadAllBytesAsync(db));
+    }
+
     private HostProcess Run(string config, Dictionary<string, string>? environment, params string[] extra)
     {
         var host = HostProcess.StartSteadfast(environment, ["--config", config, "run", .. extra]);

@@ -60,6 +60,11 @@ public static class JournalFile
             }
             if (foreign.Count > 0)
                 throw new JournalFileException($"{path} is a SQLite database of another program (tables: {string.Join(", ", foreign.Take(5))}); refusing to use it as a Steadfast journal.");
+            // A truncated or damaged file must stop the host before the plugin writes into it.
+            using var check = connection.CreateCommand();
+            check.CommandText = "PRAGMA quick_check(1)";
+            if (check.ExecuteScalar() is string result && result != "ok")
+                throw new JournalFileException($"{path} is corrupt (quick_check: {result}); restore it from the replica (steadfast restore) or move it away.");
         }
         catch (SqliteException e)
         {
