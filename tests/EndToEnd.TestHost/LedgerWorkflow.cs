@@ -86,7 +86,7 @@ public sealed class FlakyLedgerStep : Activity<int, int>
     public override async Task<int> ExecuteAsync(int input, ActivityContext context)
     {
         var result = await new LedgerStep().ExecuteAsync(input, context);
-        if (context.Attempt == 1 && int.Parse(context.WorkflowId.Split('-')[1].Split('.')[0]) % 3 == 0)
+        if (context.Attempt == 1 && int.Parse(context.WorkflowId.Split('-')[^1].Split('.')[0]) % 3 == 0)
             throw new IOException($"transient failure of {context.IdempotencyKey}");
         return result;
     }

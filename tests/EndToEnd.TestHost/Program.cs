@@ -5,7 +5,7 @@ using Steadfast.EndToEnd.TestHost;
 using Steadfast.Hosting;
 using Steadfast.Runtime;
 
-// steadfast-testhost --data DIR --ledger FILE --workflows N --run R [--type LedgerWorkflow] [--config steadfast.json] [--serve] [--step-ms MIN:MAX]
+// steadfast-testhost --data DIR --ledger FILE --workflows N --run R [--type LedgerWorkflow] [--id-prefix e2e] [--config steadfast.json] [--serve] [--step-ms MIN:MAX]
 //   default: start N workflows e2e-0..e2e-{N-1} (idempotent), wait for all, print DONE, exit 0 if all completed.
 //   --serve: start them, print STARTED, then run until SIGTERM (graceful stop: Akka first, Litestream last).
 //   --stream: like --serve, and meanwhile start ledger workflows stream-1, stream-2, … without pause from 8 loops,
@@ -31,7 +31,8 @@ await host.StartAsync();
 var client = host.Services.GetRequiredService<WorkflowClient>();
 _ = Task.Run(() => Commands(client));
 
-var ids = Enumerable.Range(0, count).Select(i => $"e2e-{i}").ToList();
+var prefix = arg.GetValueOrDefault("--id-prefix", "e2e");
+var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i}").ToList();
 await Task.WhenAll(ids.Select((id, i) => client.StartAsync(id, type, i.ToString())));
 Console.WriteLine("STARTED");
 if (arg.ContainsKey("--stream"))

@@ -4,13 +4,14 @@ namespace Steadfast.EndToEnd.Tests;
 
 /// <summary>
 /// Kill -9 torture: the host is SIGKILLed at seeded random moments, again and again, under a workload of
-/// activities (one failing transiently), durable sleeps and child workflows. At the end every workflow has the
-/// crash-free result, no journaled step ran again, and the file passes integrity_check.
+/// activities (one failing transiently), durable sleeps and child workflows; every cycle adds a batch of new
+/// workflows, so every kill lands on work in flight. At the end every workflow has the crash-free result, no
+/// journaled step ran again, and the file passes integrity_check.
 /// STEADFAST_TORTURE_CYCLES (default 20) and STEADFAST_TORTURE_SEED (default 42) set the run.
 /// </summary>
 public sealed class TortureSpec(ITestOutputHelper output) : IDisposable
 {
-    private const int Workflows = 30;
+    private const int PerCycle = 8;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "steadfast-torture", Guid.NewGuid().ToString("N"));
 
     private string Db => Path.Combine(_dir, "data", "steadfast.db");
@@ -29,7 +30,7 @@ public sealed class TortureSpec(ITestOutputHelper output) : IDisposable
 
         for (var cycle = 1; cycle <= cycles; cycle++)
         {
-            using var host = Start(cycle, serve: true);
+            using var host = Start(cycle, serve: true, prefix: $"c{cycle}");
             await Journal.Until(() => host.HasExited || host.Output.Contains("STARTED"), TimeSpan.FromSeconds(60), () => host.Output);
             await Task.Delay(random.Next(0, 1200));
             host.KillHard();
@@ -37,29 +38,30 @@ public sealed class TortureSpec(ITestOutputHelper output) : IDisposable
             journaled.Add((Journal.CompletedKeys(Db), Ledger.Lines(LedgerFile).Length));
         }
 
-        using (var last = Start(cycles + 1, serve: false))
+        using (var last = Start(cycles + 1, serve: false, prefix: $"c{cycles + 1}"))
         {
             Assert.True(last.WaitForExit(TimeSpan.FromMinutes(3)), "the last run did not finish:\n" + last.Output);
             Assert.True(last.ExitCode == 0, last.Output);
         }
 
+        var workflows = PerCycle * (cycles + 1);
         var parents = Journal.Query(Db, "SELECT persistence_id, json_extract(CAST(message AS TEXT), '$.result') FROM journal " +
-                                        "WHERE manifest = 'WorkflowCompleted.v1' AND persistence_id NOT LIKE 'workflow-e2e-%.%'");
-        Assert.Equal(Workflows, parents.Count);
-        foreach (var p in parents) Assert.Equal(int.Parse(p[0]["workflow-e2e-".Length..]) + 5, int.Parse(p[1]));
+                                        "WHERE manifest = 'WorkflowCompleted.v1' AND persistence_id NOT LIKE 'workflow-c%.%'");
+        Assert.Equal(workflows, parents.Count);
+        foreach (var p in parents) Assert.Equal(int.Parse(p[0].Split('-')[^1]) + 5, int.Parse(p[1]));
         Assert.Equal(0, Journal.Count(Db, "SELECT COUNT(*) FROM (SELECT persistence_id FROM journal WHERE manifest = 'WorkflowCompleted.v1' GROUP BY persistence_id HAVING COUNT(*) > 1)"));
         foreach (var (keys, lines) in journaled) Ledger.AssertNotRerun(LedgerFile, keys, lines);
         Assert.Equal("ok", Journal.IntegrityCheck(Db));
 
         var ledger = Ledger.Lines(LedgerFile).Select(l => l.Split(' ')[1]).ToList();
-        output.WriteLine($"seed {seed}: {kills} kill(s), {Workflows} workflows + {Workflows} children checked, 0 lost, 0 duplicated completions, " +
+        output.WriteLine($"seed {seed}: {kills} kill(s), {workflows} workflows + {workflows} children checked, 0 lost, 0 duplicated completions, " +
                          $"{ledger.Count - ledger.Distinct().Count()} activity re-execution(s) (at-least-once) over {ledger.Distinct().Count()} steps");
     }
 
-    private HostProcess Start(int run, bool serve) =>
+    private HostProcess Start(int run, bool serve, string prefix) =>
         HostProcess.StartTestHost([
-            "--data", Path.Combine(_dir, "data"), "--ledger", LedgerFile, "--workflows", Workflows.ToString(), "--run", run.ToString(),
-            "--type", "TortureWorkflow", "--step-ms", "50:250", .. serve ? new[] { "--serve" } : []]);
+            "--data", Path.Combine(_dir, "data"), "--ledger", LedgerFile, "--workflows", PerCycle.ToString(), "--run", run.ToString(),
+            "--type", "TortureWorkflow", "--id-prefix", prefix, "--step-ms", "50:250", .. serve ? new[] { "--serve" } : []]);
 
     public void Dispose()
     {
