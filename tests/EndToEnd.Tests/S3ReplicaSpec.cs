@@ -44,6 +44,33 @@ public sealed class S3ReplicaSpec(SwiftServer swift) : IClassFixture<SwiftServer
         Assert.True(host.StopGracefully(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task Host_should_keep_serving_while_s3_hangs_and_the_replica_should_catch_up()
+    {
+        const int workflows = 30;
+        var drill = await NewDrill();
+        using var host = drill.Host(workflows, run: 1, serve: true, stepMs: "300:900");
+        await Journal.Until(() => Journal.StepsCompleted(drill.Db) >= 5, TimeSpan.FromSeconds(60), () => host.Output);
+
+        swift.FreezeProxy();
+        long during;
+        try
+        {
+            var before = Journal.StepsCompleted(drill.Db);
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            during = Journal.StepsCompleted(drill.Db) - before;
+        }
+        finally
+        {
+            swift.ThawProxy();
+        }
+
+        Assert.True(during > 0, "no step was journaled while S3 hung: the host waited on replication");
+        await Journal.Until(() => Journal.WorkflowsCompleted(drill.Db) == workflows, TimeSpan.FromSeconds(90), () => host.Output);
+        await drill.ReplicaEventuallyHolds(workflows, TimeSpan.FromSeconds(60), () => host.Output);
+        Assert.True(host.StopGracefully(TimeSpan.FromSeconds(60)), host.Output);
+    }
+
     public void Dispose()
     {
         foreach (var d in _drills) d.Dispose();

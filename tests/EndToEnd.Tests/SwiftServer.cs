@@ -57,6 +57,12 @@ public sealed class SwiftServer : IDisposable
         _pids.Remove(ProxyPid);
     }
 
+    /// <summary>The S3 endpoint hangs (its proxy is stopped with SIGSTOP): connections open, nothing answers.</summary>
+    public void FreezeProxy() => Signals.Kill(ProxyPid, 19);
+
+    /// <summary>The hung endpoint answers again (SIGCONT).</summary>
+    public void ThawProxy() => Signals.Kill(ProxyPid, 18);
+
     /// <summary>The S3 endpoint comes back.</summary>
     public void StartProxy()
     {
