@@ -1,12 +1,13 @@
 using Akka.Configuration;
 using Steadfast.Runtime;
 
+using static Steadfast.Actors.Tests.Eventually;
+
 namespace Steadfast.Actors.Tests;
 
 /// <summary>Timers, signals, children, cancellation and fan-out on a real SQLite journal, across host restarts.</summary>
 public sealed class PrimitivesSpec : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly SqliteJournal _journal = new();
 
     [Fact]
@@ -180,29 +181,6 @@ public sealed class PrimitivesSpec : IDisposable
         finally
         {
             await system.Terminate();
-        }
-    }
-
-    private static Task Check(Action assertion)
-    {
-        assertion();
-        return Task.CompletedTask;
-    }
-
-    private static async Task AwaitAsync(Func<Task> assertion)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            try
-            {
-                await assertion();
-                return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
         }
     }
 

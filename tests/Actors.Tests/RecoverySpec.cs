@@ -1,12 +1,13 @@
 using Akka.Actor;
 using Steadfast.Runtime;
 
+using static Steadfast.Actors.Tests.Eventually;
+
 namespace Steadfast.Actors.Tests;
 
 /// <summary>Whole "hosts" (actor systems) stopped and started again on one real SQLite file.</summary>
 public sealed class RecoverySpec : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly SqliteJournal _journal = new();
 
     [Fact]
@@ -129,29 +130,6 @@ public sealed class RecoverySpec : IDisposable
         finally
         {
             await host.System.Terminate();
-        }
-    }
-
-    private static Task Check(Action assertion)
-    {
-        assertion();
-        return Task.CompletedTask;
-    }
-
-    private static async Task AwaitAsync(Func<Task> assertion)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            try
-            {
-                await assertion();
-                return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
         }
     }
 

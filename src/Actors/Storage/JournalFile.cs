@@ -35,16 +35,18 @@ public static class JournalFile
         }
     }
 
-    private static void CheckExisting(string path)
+    /// <summary>True when the file starts with SQLite's header.</summary>
+    public static bool HasSqliteHeader(string path)
     {
         var header = new byte[SqliteHeader.Length];
-        using (var f = File.OpenRead(path))
-        {
-            var read = f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-            if (read == 0) return; // an empty file is a new database
-            if (read < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader))
-                throw new JournalFileException($"{path} is not a SQLite database (wrong header); refusing to touch it.");
-        }
+        using var f = File.OpenRead(path);
+        return f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.AsSpan().SequenceEqual(SqliteHeader);
+    }
+
+    private static void CheckExisting(string path)
+    {
+        if (new FileInfo(path).Length == 0) return; // an empty file is a new database
+        if (!HasSqliteHeader(path)) throw new JournalFileException($"{path} is not a SQLite database (wrong header); refusing to touch it.");
         try
         {
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());

@@ -53,6 +53,12 @@ internal sealed record ExecutionState(
         };
     }
 
+    /// <summary>What the journal says the workflow waits on: activities with their attempt, timers, children.</summary>
+    public IEnumerable<string> PendingDescriptions() =>
+        InFlight.Values.Select(s => $"activity {s.ActivityName} (step {s.Sequence}, attempt {NextAttempt(s.Sequence)})")
+            .Concat(Timers.Values.Select(t => $"timer (step {t.Sequence}) due {t.FireAt:O}"))
+            .Concat(Children.Values.Select(c => $"child {c.WorkflowType} '{c.ChildId}' (step {c.Sequence})"));
+
     public static ExecutionState From(IEnumerable<HistoryEvent> events) => events.Aggregate(Empty, (s, e) => s.Apply(e));
 
     /// <summary>The attempt a runner starts with for an in-flight step (after a restart, the one after the last journaled failure).</summary>

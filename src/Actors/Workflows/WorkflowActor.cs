@@ -325,10 +325,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             _ when _engine?.Outcome is SuspendedOutcome s => (ExecutionStatus.Suspended, null, s.Divergence.Message),
             _ => (ExecutionStatus.Running, (string?)null, (string?)null),
         };
-        var waitingOn = _state.InFlight.Values
-            .Select(s => $"activity {s.ActivityName} (step {s.Sequence}, attempt {_state.NextAttempt(s.Sequence)})")
-            .Concat(_state.Timers.Values.Select(t => $"timer (step {t.Sequence}) due {t.FireAt:O}"))
-            .Concat(_state.Children.Values.Select(c => $"child {c.WorkflowType} '{c.ChildId}' (step {c.Sequence})"))
+        var waitingOn = _state.PendingDescriptions()
             .Concat((_engine?.WaitingForSignals ?? []).Select(name => $"signal '{name}'"))
             .ToList();
         var recent = _state.Events.Skip(Math.Max(0, _state.Events.Count - _settings.StatusRecentEvents))

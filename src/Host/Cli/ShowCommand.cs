@@ -34,10 +34,7 @@ internal static class ShowCommand
                 _ when divergence is not null => ("Suspended", null, divergence.Message),
                 _ => ("Running", (string?)null, (string?)null),
             };
-            var waiting = state.InFlight.Values.Select(s => $"activity {s.ActivityName} (step {s.Sequence}, attempt {state.NextAttempt(s.Sequence)})")
-                .Concat(state.Timers.Values.Select(t => $"timer (step {t.Sequence}) due {t.FireAt:O}"))
-                .Concat(state.Children.Values.Select(c => $"child {c.WorkflowType} '{c.ChildId}' (step {c.Sequence})"))
-                .ToList();
+            var waiting = state.PendingDescriptions().ToList();
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new

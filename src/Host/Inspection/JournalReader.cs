@@ -11,7 +11,6 @@ namespace Steadfast.Host.Inspection;
 /// </summary>
 public sealed class JournalReader : IDisposable
 {
-    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
     private readonly SqliteConnection _connection;
 
     private JournalReader(SqliteConnection connection) => _connection = connection;
@@ -22,10 +21,7 @@ public sealed class JournalReader : IDisposable
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new InspectionException(InspectionError.MissingFile, $"{full} does not exist.");
-        var header = new byte[SqliteHeader.Length];
-        using (var f = File.OpenRead(full))
-            if (f.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader))
-                throw new InspectionException(InspectionError.NotSqlite, $"{full} is not a SQLite database.");
+        if (!JournalFile.HasSqliteHeader(full)) throw new InspectionException(InspectionError.NotSqlite, $"{full} is not a SQLite database.");
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,
