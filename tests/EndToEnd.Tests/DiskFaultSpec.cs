@@ -60,6 +60,30 @@ public sealed class DiskFaultSpec : IDisposable
         Assert.True(host.StopGracefully(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public void Read_only_journal_should_stop_the_host_at_start_with_a_clear_error()
+    {
+        // As root, file modes do not stop writes, and a file system with files open for writing cannot be
+        // remounted read-only; so the fault is a read-only file system that already holds the journal.
+        var dir = Path.Combine(Path.GetTempPath(), "steadfast-ro", Guid.NewGuid().ToString("N"));
+        var data = Path.Combine(dir, "data");
+        Directory.CreateDirectory(data);
+        Mount(data, "16m");
+        using (var first = HostProcess.StartTestHost("--data", data, "--ledger", Path.Combine(dir, "ledger.txt"), "--workflows", "3", "--run", "1"))
+            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(60)) && first.ExitCode == 0, first.Output);
+        Run("mount", "-o", "remount,ro", data);
+
+        using var host = HostProcess.StartTestHost("--data", data, "--ledger", Path.Combine(dir, "ledger.txt"), "--workflows", "3", "--run", "2");
+
+        Assert.True(host.WaitForExit(TimeSpan.FromSeconds(60)), host.Output);
+        Assert.NotEqual(0, host.ExitCode);
+        Assert.Contains("as a writable SQLite journal", host.Output);
+        Assert.Contains("readonly", host.Output, StringComparison.OrdinalIgnoreCase);
+        Run("mount", "-o", "remount,rw", data);
+        Assert.Equal("ok", Journal.IntegrityCheck(Path.Combine(data, "steadfast.db")));
+        Assert.Equal(3, Journal.WorkflowsCompleted(Path.Combine(data, "steadfast.db")));
+    }
+
     private T Track<T>(T disposable) where T : IDisposable
     {
         _cleanup.Add(disposable);

@@ -28,10 +28,15 @@ public static class JournalFile
             var mode = (string?)wal.ExecuteScalar();
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 throw new JournalFileException($"Could not switch {full} to WAL mode (it reports '{mode}').");
+            // Take the write lock once: a read-only file or file system must stop the host here, not at the
+            // first start request (whose write would fail and never be acknowledged).
+            using var write = connection.CreateCommand();
+            write.CommandText = "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS _steadfast_write_check(x); DROP TABLE _steadfast_write_check; COMMIT;";
+            write.ExecuteNonQuery();
         }
         catch (SqliteException e)
         {
-            throw new JournalFileException($"Cannot open {full} as a SQLite journal: {e.Message}", e);
+            throw new JournalFileException($"Cannot open {full} as a writable SQLite journal: {e.Message}", e);
         }
     }
 
