@@ -33,6 +33,30 @@ public sealed class FileReplicaSpec : IDisposable
         Assert.True(host.StopGracefully(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task Litestream_orphaned_by_a_killed_host_should_be_replaced_by_the_next_host()
+    {
+        using (var first = _drill.Host(5, run: 1, serve: true))
+        {
+            await Journal.Until(() => Signals.FindProcesses("replicate", _drill.LitestreamConfig).Count == 1, TimeSpan.FromSeconds(60), () => first.Output);
+            Signals.Kill(first.Pid, Signals.Sigkill); // the host only, as `kill -9 <pid>` does: its Litestream lives on
+            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(10)));
+        }
+        var orphan = Assert.Single(Signals.FindProcesses("replicate", _drill.LitestreamConfig));
+
+        using var second = _drill.Host(5, run: 2, serve: true);
+        try
+        {
+            await Journal.Until(() => Signals.FindProcesses("replicate", _drill.LitestreamConfig) is [var p] && p != orphan, TimeSpan.FromSeconds(60), () => second.Output);
+            Assert.Contains($"Stopping Litestream pid {orphan} left over from a previous host", second.Output);
+            Assert.True(second.StopGracefully(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            foreach (var pid in Signals.FindProcesses("replicate", _drill.LitestreamConfig)) Signals.Kill(pid, Signals.Sigkill);
+        }
+    }
+
     public void Dispose()
     {
         _drill.Dispose();

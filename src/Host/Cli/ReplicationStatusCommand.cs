@@ -25,7 +25,7 @@ internal static class ReplicationStatusCommand
             return 0;
         }
         var litestream = Litestream.For(options);
-        var replicating = ReplicatingProcesses(litestream.ConfigPath);
+        var replicating = LitestreamProcesses.Replicating(litestream.ConfigPath);
         var replicas = await litestream.StatusAsync(cancel);
         if (json)
         {
@@ -53,23 +53,5 @@ internal static class ReplicationStatusCommand
                 : $"replica {r.DisplayName} ({r.Type}): generation {s.Generation}, last sync {s.LastSync:u}, lag {s.Lag?.TotalMilliseconds:0} ms");
         }
         return 0;
-    }
-
-    // A replicate process for this journal is one whose command line names our rendered config.
-    private static List<int> ReplicatingProcesses(string configPath)
-    {
-        var pids = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (args.Contains("replicate") && args.Contains(configPath)) pids.Add(pid);
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        return pids;
     }
 }

@@ -51,6 +51,21 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             }
         }
         JournalFile.Prepare(options.DatabasePath);
+        // A host killed with SIGKILL leaves its Litestream running; two replicating one file would fight.
+        foreach (var stale in LitestreamProcesses.Replicating(_litestream.ConfigPath))
+        {
+            log.LogWarning("Stopping Litestream pid {Pid} left over from a previous host of this journal", stale);
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(stale);
+                process.Kill();
+                await process.WaitForExitAsync(cancellationToken);
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+        }
         log.LogInformation("Replicating {Database} to {Replicas} (config {Config})", options.DatabasePath,
             string.Join(", ", replication.Replicas.Select(r => $"{r.DisplayName} ({r.Type})")), _litestream.ConfigPath);
         await base.StartAsync(cancellationToken);

@@ -1,0 +1,24 @@
+namespace Steadfast.Hosting.Replication;
+
+/// <summary>Finds running <c>litestream replicate</c> processes for a rendered config (Linux /proc).</summary>
+public static class LitestreamProcesses
+{
+    /// <summary>Pids of <c>litestream replicate</c> processes whose command line names <paramref name="configPath"/>.</summary>
+    public static List<int> Replicating(string configPath)
+    {
+        var pids = new List<int>();
+        if (!Directory.Exists("/proc")) return pids;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (args.Contains("replicate") && args.Contains(configPath)) pids.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return pids;
+    }
+}
