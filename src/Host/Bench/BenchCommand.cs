@@ -24,13 +24,14 @@ internal static class BenchCommand
         var latencyCount = new Option<int>("--latency-workflows") { Description = "Sequential workflows for latency.", DefaultValueFactory = _ => 200 };
         var runs = new Option<int>("--runs") { Description = "Measured runs (after one warm-up).", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var workload = new Option<string>("--workload") { Description = "core (throughput, latency, resume), replication (lag, restore, resume from replica) or inspection (list over 100k executions, history of 10k events).", DefaultValueFactory = _ => "core" };
-        workload.AcceptOnlyFromAmong("core", "replication", "inspection");
+        var workload = new Option<string>("--workload") { Description = "core (throughput, latency, resume), replication (lag, restore, resume from replica) inspection (list over 100k executions, history of 10k events) or limit (raw SQLite ceilings vs journal events/s).", DefaultValueFactory = _ => "core" };
+        workload.AcceptOnlyFromAmong("core", "replication", "inspection", "limit");
         var command = new Command("bench", "Measure throughput, latency and recovery on this machine.") { workflows, latencyCount, runs, json, workload };
         command.SetAction((p, c) => p.GetValue(workload) switch
         {
             "replication" => ReplicationBench.RunAsync(p.GetValue(workflows), p.GetValue(runs), p.GetValue(json), c),
             "inspection" => InspectionBench.RunAsync(100_000, p.GetValue(runs), p.GetValue(json), c),
+            "limit" => LimitBench.RunAsync(p.GetValue(workflows), p.GetValue(runs), p.GetValue(json), c),
             _ => RunAsync(p.GetValue(workflows), p.GetValue(latencyCount), p.GetValue(runs), p.GetValue(json), c),
         });
         return command;
@@ -79,6 +80,8 @@ internal static class BenchCommand
         figures.Print(json, runs, $"{workflows} workflows");
         return 0;
     }
+
+    internal static Task<(double WfPerSec, double RowsPerWf)> ThroughputAsync(int count, CancellationToken cancel) => Throughput(count, count, cancel);
 
     private static async Task<(double WfPerSec, double RowsPerWf)> Throughput(int count, int take, CancellationToken cancel)
     {
