@@ -301,7 +301,8 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     private void PassivateIfIdle()
     {
-        var idle = !_state.IsStarted || _state.IsFinished || (_engine?.Outcome is SuspendedOutcome && _waiters.Count == 0);
+        // Never started, finished or suspended: nothing will move it on until someone asks again.
+        var idle = !_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
         if (idle && _waiters.Count == 0 && !Context.GetChildren().Any())
             Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId));
     }
