@@ -67,6 +67,32 @@ public sealed class PrimitivesSpec : IDisposable
     }
 
     [Fact]
+    public async Task Workflow_waiting_only_for_a_signal_should_leave_memory_and_come_back_for_the_signal()
+    {
+        var id = $"sleeper-{Guid.NewGuid():N}";
+        Gates.Release(id);
+        var system = Akka.Actor.ActorSystem.Create("passivate", _journal.Setup(ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms")));
+        var registry = system.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(system.Settings.Config), SqliteJournal.Services(), _journal.FindUnfinished), "steadfast");
+        var client = new WorkflowClient(registry, Wait);
+        try
+        {
+            await client.StartAsync(id, "AwaitsApproval", "1");
+            await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await client.GetStatusAsync(id)).WaitingOn));
+            await AwaitAsync(async () => await Assert.ThrowsAsync<Akka.Actor.ActorNotFoundException>(() =>
+                system.ActorSelection($"/user/steadfast/{id}").ResolveOne(TimeSpan.FromMilliseconds(200))));
+
+            await client.SignalAsync(id, "approval", new Approval("eve", true));
+            await client.SignalAsync(id, "note", "\"later\"");
+
+            Assert.Equal("\"eve:True:later\"", (await client.WaitAsync(id, Wait)).ResultJson);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    [Fact]
     public async Task Signal_wait_with_timeout_should_time_out_durably()
     {
         var id = $"sig-timeout-{Guid.NewGuid():N}";

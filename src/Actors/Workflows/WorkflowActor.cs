@@ -213,6 +213,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     {
         StartPendingWork();
 
+        if (OnlyWaitingForSignals) SetReceiveTimeout(_settings.PassivateAfter); // leaves memory until a signal brings it back
         var settled = _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
         // The snapshot is the whole history, so it is taken after snapshot-every events and then each time the
         // history has doubled: a long history is rewritten O(log n) times, not n/snapshot-every times.
@@ -299,10 +300,15 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             Resolve(step.Sequence, new ChildWorkflowFailed(step.Sequence, errorType, message, DateTimeOffset.UtcNow));
     }
 
+    private bool OnlyWaitingForSignals =>
+        _state is { IsStarted: true, IsFinished: false, InFlight.IsEmpty: true, Timers.IsEmpty: true, Children.IsEmpty: true }
+        && _engine is { Outcome: var outcome, WaitingForSignals.Count: > 0 } && outcome == WorkflowOutcome.Running;
+
     private void PassivateIfIdle()
     {
-        // Never started, finished or suspended: nothing will move it on until someone asks again.
-        var idle = !_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
+        // Never started, finished, suspended, or waiting only for a signal: nothing in this process will move it
+        // on; a request (a signal) recovers it from the journal.
+        var idle = !_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome || OnlyWaitingForSignals;
         if (idle && _waiters.Count == 0 && !Context.GetChildren().Any())
             Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId));
     }
