@@ -71,9 +71,7 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"sleeper-{Guid.NewGuid():N}";
         Gates.Release(id);
-        var system = Akka.Actor.ActorSystem.Create("passivate", _journal.Setup(ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms")));
-        var registry = system.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(system.Settings.Config), SqliteJournal.Services(), _journal.FindUnfinished), "steadfast");
-        var client = new WorkflowClient(registry, Wait);
+        var (system, _, client) = _journal.StartHost(TestRegistry.Create(), "passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
         try
         {
             await client.StartAsync(id, "AwaitsApproval", "1");
@@ -195,9 +193,7 @@ public sealed class PrimitivesSpec : IDisposable
     public async Task Fan_out_should_respect_the_concurrent_activity_limit()
     {
         var id = $"fan-{Guid.NewGuid():N}";
-        var system = Akka.Actor.ActorSystem.Create("fan", _journal.Setup(ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3")));
-        var registry = system.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(system.Settings.Config), SqliteJournal.Services(), _journal.FindUnfinished));
-        var client = new WorkflowClient(registry, Wait);
+        var (system, _, client) = _journal.StartHost(TestRegistry.Create(), "fan", ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3"));
         try
         {
             await client.StartAsync(id, "FanOut", "1");

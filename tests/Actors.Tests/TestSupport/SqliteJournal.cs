@@ -36,9 +36,9 @@ public sealed class SqliteJournal : IDisposable
     public ActorSystemSetup Setup(Config? extra = null) => StorageConfig.SqliteSystemSetup(Path, Config(extra));
 
     /// <summary>A second (or third) "host" on the same file, as after a restart.</summary>
-    public (ActorSystem System, IActorRef Registry, WorkflowClient Client) StartHost(SteadfastRegistry registry, string name = "host")
+    public (ActorSystem System, IActorRef Registry, WorkflowClient Client) StartHost(SteadfastRegistry registry, string name = "host", Config? extra = null)
     {
-        var system = ActorSystem.Create(name, Setup());
+        var system = ActorSystem.Create(name, Setup(extra));
         var r = system.ActorOf(WorkflowRegistryActor.Props(registry, SteadfastSettings.From(system.Settings.Config), Services(), FindUnfinished), "steadfast");
         return (system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
     }
