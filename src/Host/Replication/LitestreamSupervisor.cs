@@ -18,9 +18,6 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
     /// <summary>The latest status read from Litestream (empty until the first check).</summary>
     public IReadOnlyList<ReplicaStatus> LastStatus { get; private set; } = [];
 
-    /// <summary>The running child's pid, if any.</summary>
-    public int? ChildPid { get; private set; }
-
     /// <summary>Restores and prepares the journal before Akka starts, then starts replication.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -85,7 +82,6 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
                 // Litestream 0.3.13 logs this and then idles without replicating: make it a restart instead.
                 if (line.Contains("msg=\"no databases specified in configuration\"", StringComparison.Ordinal)) current?.Kill();
             });
-            ChildPid = child.Pid;
             var startedAt = DateTime.UtcNow;
             log.LogInformation("Litestream started (pid {Pid})", child.Pid);
             try
@@ -101,10 +97,6 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             {
                 await child.StopAsync(TimeSpan.FromSeconds(15));
                 log.LogInformation("Litestream stopped after shipping its last frames (pid {Pid})", child.Pid);
-            }
-            finally
-            {
-                ChildPid = null;
             }
         }
         await statusLoop.ContinueWith(_ => { }, TaskScheduler.Default);

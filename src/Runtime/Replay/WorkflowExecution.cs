@@ -54,9 +54,6 @@ public sealed class WorkflowExecution
     /// <summary>Raised (from any thread) when workflow code escaped its scheduler; the owner should read <see cref="Outcome"/> again via <see cref="Refresh"/>.</summary>
     public Action? ForeignWorkDetected { get; set; }
 
-    /// <summary>Steps the code has called so far.</summary>
-    public int LastSequence => _lastSequence;
-
     internal SteadfastRegistry Registry { get; }
 
     internal DateTimeOffset Now { get; private set; }
