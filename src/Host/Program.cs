@@ -22,7 +22,8 @@ root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ReplicationStatusCommand.Create(config));
 root.Subcommands.Add(RestoreCommand.Create(config));
 root.Subcommands.Add(BenchCommand.Create());
-root.Subcommands.Add(BenchCommand.CreateVictim());
+root.Subcommands.Add(BenchHostCommand.Create());
+root.Subcommands.Add(ReplicationBench.CreateVictim());
 
 try
 {

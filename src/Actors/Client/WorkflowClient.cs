@@ -52,6 +52,10 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
     public Task<WorkflowStatus> GetStatusAsync(string workflowId, CancellationToken cancellationToken = default) =>
         registry.Ask<WorkflowStatus>(new GetWorkflowStatus(workflowId), _timeout, cancellationToken);
 
+    /// <summary>How many workflows are in memory or dormant, and whether the resume at host start is done.</summary>
+    public Task<RuntimeStats> GetRuntimeStatsAsync(CancellationToken cancellationToken = default) =>
+        registry.Ask<RuntimeStats>(GetRuntimeStats.Instance, _timeout, cancellationToken);
+
     /// <summary>Waits until the workflow is completed, failed or suspended (or not found).</summary>
     public Task<WorkflowStatus> WaitAsync(string workflowId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         registry.Ask<WorkflowStatus>(new WaitForWorkflow(workflowId), timeout, cancellationToken);

@@ -53,12 +53,6 @@ public static class StorageConfig
                   provider-name = {{provider}}
                   auto-initialize = on
                   tag-write-mode = TagTable
-                  event-adapters {
-                    lifecycle-tagger = "Steadfast.Actors.Storage.LifecycleTagger, Steadfast.Actors"
-                  }
-                  event-adapter-bindings {
-                    "Steadfast.Runtime.History.HistoryEvent, Steadfast.Runtime" = lifecycle-tagger
-                  }
                 }
               }
               query.journal.sql {

@@ -3,8 +3,8 @@ namespace Steadfast.Actors;
 /// <summary>Messages between the registry and the workflow actors it owns.</summary>
 internal static class RegistryProtocol
 {
-    /// <summary>Workflow → registry: I am idle and settled; stop me when no message is on its way.</summary>
-    public sealed record Passivate(string WorkflowId);
+    /// <summary>Workflow → registry: I am idle and settled (or wait only for a signal); stop me when no message is on its way.</summary>
+    public sealed record Passivate(string WorkflowId, bool WaitingForSignal);
 
     /// <summary>Registry → workflow: stop now (the explicit stop message; persistent actors never get a PoisonPill).</summary>
     public sealed class StopExecution
@@ -13,8 +13,19 @@ internal static class RegistryProtocol
         private StopExecution() { }
     }
 
-    /// <summary>Registry → itself: the journal query found these unfinished workflows.</summary>
-    public sealed record UnfinishedFound(IReadOnlyList<string> WorkflowIds);
+    /// <summary>Registry → workflow resumed at host start: answer <see cref="Resumed"/> once your recovery is done.</summary>
+    public sealed class ResumeProbe
+    {
+        public static readonly ResumeProbe Instance = new();
+        private ResumeProbe() { }
+    }
+
+    /// <summary>Workflow → registry: recovered and running again.</summary>
+    public sealed class Resumed
+    {
+        public static readonly Resumed Instance = new();
+        private Resumed() { }
+    }
 
     /// <summary>Registry → itself: the unfinished-workflow query failed.</summary>
     public sealed record ResumeQueryFailed(Exception Error);

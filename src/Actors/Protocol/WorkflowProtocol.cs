@@ -129,3 +129,18 @@ public sealed class DrainWorkflows
 
     private DrainWorkflows() { }
 }
+
+/// <summary>Asks the registry for <see cref="RuntimeStats"/>.</summary>
+public sealed class GetRuntimeStats
+{
+    /// <summary>The message.</summary>
+    public static readonly GetRuntimeStats Instance = new();
+
+    private GetRuntimeStats() { }
+}
+
+/// <summary>What the host holds in memory now.</summary>
+/// <param name="ActiveWorkflows">Workflow actors in memory (running, or idle and not yet passivated).</param>
+/// <param name="DormantWorkflows">Unfinished workflows known to wait only for a signal, not in memory: the signal recovers them.</param>
+/// <param name="ResumeDone">The unfinished workflows found at host start are all back: recovered, or known dormant.</param>
+public sealed record RuntimeStats(int ActiveWorkflows, int DormantWorkflows, bool ResumeDone);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Steadfast.Actors.Storage;
 using Steadfast.Runtime;
 using static Steadfast.Actors.RegistryProtocol;
 
@@ -15,7 +16,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly SteadfastRegistry _registry;
     private readonly SteadfastSettings _settings;
     private readonly IServiceProvider _services;
-    private readonly Func<Task<IReadOnlyList<string>>>? _findUnfinished;
+    private readonly Func<Task<UnfinishedWorkflows.Found>>? _findUnfinished;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _workflows = new();
     private readonly Dictionary<IActorRef, string> _idsByActor = new();
@@ -23,10 +24,14 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, int> _restarts = new();
     private readonly Dictionary<string, string> _faults = new();
     private readonly HashSet<IActorRef> _draining = [];
+    private readonly HashSet<string> _dormant = [];
+    private readonly HashSet<IActorRef> _resuming = [];
+    private readonly HashSet<string> _passivatedWaiting = [];
+    private bool _resumeListed;
     private IActorRef? _drainRequester;
     private bool _closed;
 
-    public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<IReadOnlyList<string>>>? findUnfinished)
+    public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<UnfinishedWorkflows.Found>>? findUnfinished)
     {
         _registry = registry;
         _settings = settings;
@@ -80,6 +85,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             if (!_workflows.TryGetValue(p.WorkflowId, out var actor) || _passivating.ContainsKey(p.WorkflowId)) return;
             _passivating[p.WorkflowId] = [];
+            if (p.WaitingForSignal) _passivatedWaiting.Add(p.WorkflowId);
             actor.Tell(StopExecution.Instance);
         });
         Receive<Terminated>(t => Stopped(t.ActorRef));
@@ -87,12 +93,20 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             if (!_workflows.ContainsKey(r.WorkflowId)) Spawn(r.WorkflowId);
         });
-        Receive<UnfinishedFound>(found =>
+        Receive<UnfinishedWorkflows.Found>(found =>
         {
-            _log.Info("Resuming {0} unfinished workflow(s)", found.WorkflowIds.Count);
-            foreach (var id in found.WorkflowIds)
-                if (!_workflows.ContainsKey(id)) Spawn(id);
+            _log.Info("Resuming {0} unfinished workflow(s); {1} more wait only for a signal and stay on disk until it comes",
+                found.Recover.Count, found.Dormant.Count);
+            foreach (var id in found.Dormant)
+                if (!_workflows.ContainsKey(id)) _dormant.Add(id);
+            foreach (var id in found.Recover)
+                if (!_workflows.ContainsKey(id)) _resuming.Add(Spawn(id));
+            foreach (var actor in _resuming) actor.Tell(ResumeProbe.Instance);
+            _resumeListed = true;
         });
+        Receive<Resumed>(_ => _resuming.Remove(Sender));
+        Receive<GetRuntimeStats>(_ => Sender.Tell(new RuntimeStats(_workflows.Count, _dormant.Count,
+            ResumeDone: (_resumeListed || _findUnfinished is null) && _resuming.Count == 0)));
         Receive<ResumeQueryFailed>(f =>
         {
             _log.Error(f.Error, "Could not list unfinished workflows; retrying in {0}", _settings.RestartBackoffMax);
@@ -104,7 +118,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props of the registry; <paramref name="findUnfinished"/> lists the workflows to resume at start (none when null).</summary>
-    public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<IReadOnlyList<string>>>? findUnfinished) =>
+    public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<UnfinishedWorkflows.Found>>? findUnfinished) =>
         Akka.Actor.Props.Create(() => new WorkflowRegistryActor(registry, settings, services, findUnfinished));
 
     protected override void PreStart()
@@ -148,6 +162,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
 
     private IActorRef Spawn(string workflowId)
     {
+        _dormant.Remove(workflowId);
         var actor = Context.ActorOf(WorkflowActor.Props(workflowId, _registry, _settings, _services), workflowId);
         Context.Watch(actor);
         _workflows[workflowId] = actor;
@@ -158,10 +173,12 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private void Stopped(IActorRef actor)
     {
         if (_draining.Remove(actor)) DrainedIfDone();
+        _resuming.Remove(actor);
         if (!_idsByActor.Remove(actor, out var id)) return;
         _workflows.Remove(id);
         if (_passivating.Remove(id, out var buffered))
         {
+            if (_passivatedWaiting.Remove(id)) _dormant.Add(id); // a buffered message spawns it again at once
             _restarts.Remove(id);
             _faults.Remove(id);
             foreach (var (message, sender) in buffered) Deliver(id, message);
@@ -176,7 +193,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     }
 
     private void QueryUnfinished() =>
-        _findUnfinished?.Invoke().PipeTo(Self, success: ids => new UnfinishedFound(ids), failure: e => new ResumeQueryFailed(e));
+        _findUnfinished?.Invoke().PipeTo(Self, failure: e => new ResumeQueryFailed(e));
 
     private sealed class ResumeNow
     {

@@ -3,17 +3,21 @@ using Microsoft.Data.Sqlite;
 namespace Steadfast.Actors.Storage;
 
 /// <summary>
-/// Finds the workflows to resume at host start: started and not finished, read from the plugin's tag table.
+/// Finds the workflows to resume at host start, from the plugin's tag table: started and not finished, split into
+/// those to recover now and the dormant ones whose newest event left them waiting only for a signal.
 /// </summary>
 /// <remarks>
 /// A direct read-only query rather than Akka.Persistence.Query's CurrentEventsByTag: that stream is bounded by
 /// the journal-sequence actor's max ordering, which is still 0 right after start, so it found none of the 7
-/// unfinished workflows of a killed host. This query is one indexed statement that does not deserialize events.
+/// unfinished workflows of a killed host. This query is indexed and does not deserialize events.
 /// </remarks>
 public static class UnfinishedWorkflows
 {
-    /// <summary>Workflow ids (without the <c>workflow-</c> prefix) that have a start tag and no finish tag.</summary>
-    public static async Task<IReadOnlyList<string>> FindAsync(string databasePath, CancellationToken cancellationToken = default)
+    /// <summary>Workflow ids (without the <c>workflow-</c> prefix): <paramref name="Recover"/> now, <paramref name="Dormant"/> until a signal comes.</summary>
+    public sealed record Found(IReadOnlyList<string> Recover, IReadOnlyList<string> Dormant);
+
+    /// <summary>Reads the unfinished workflows of the journal at <paramref name="databasePath"/>.</summary>
+    public static async Task<Found> FindAsync(string databasePath, CancellationToken cancellationToken = default)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -25,24 +29,33 @@ public static class UnfinishedWorkflows
         await using (var exists = connection.CreateCommand())
         {
             exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'tags'";
-            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0) return []; // a new journal: the plugin creates its tables on first use
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0) return new([], []); // a new journal: the plugin creates its tables on first use
         }
         await using var command = connection.CreateCommand();
+        // Dormant: the newest journal row of the workflow carries the waiting-for-signal tag (one index probe each).
         command.CommandText = """
-            SELECT persistence_id FROM tags WHERE tag = $started
-            EXCEPT
-            SELECT persistence_id FROM tags WHERE tag = $finished
+            WITH unfinished AS (
+              SELECT persistence_id FROM tags WHERE tag = $started
+              EXCEPT
+              SELECT persistence_id FROM tags WHERE tag = $finished)
+            SELECT u.persistence_id,
+                   EXISTS (SELECT 1 FROM tags w
+                           WHERE w.persistence_id = u.persistence_id AND w.tag = $waiting
+                             AND w.sequence_nr = (SELECT MAX(j.sequence_number) FROM journal j WHERE j.persistence_id = u.persistence_id))
+            FROM unfinished u
             """;
-        command.Parameters.AddWithValue("$started", LifecycleTagger.StartedTag);
-        command.Parameters.AddWithValue("$finished", LifecycleTagger.FinishedTag);
-        var ids = new List<string>();
+        command.Parameters.AddWithValue("$started", JournalTags.StartedTag);
+        command.Parameters.AddWithValue("$finished", JournalTags.FinishedTag);
+        command.Parameters.AddWithValue("$waiting", JournalTags.WaitingForSignalTag);
+        var recover = new List<string>();
+        var dormant = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var persistenceId = reader.GetString(0);
-            if (persistenceId.StartsWith(WorkflowActor.PersistenceIdPrefix, StringComparison.Ordinal))
-                ids.Add(persistenceId[WorkflowActor.PersistenceIdPrefix.Length..]);
+            if (!persistenceId.StartsWith(WorkflowActor.PersistenceIdPrefix, StringComparison.Ordinal)) continue;
+            (reader.GetBoolean(1) ? dormant : recover).Add(persistenceId[WorkflowActor.PersistenceIdPrefix.Length..]);
         }
-        return ids;
+        return new(recover, dormant);
     }
 }

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Steadfast.Actors.Storage;
 using Steadfast.Runtime;
 using Steadfast.Runtime.History;
 using Steadfast.Runtime.Replay;
@@ -40,6 +42,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
         });
         Recover<HistoryEvent>(e => _state = _state.Apply(e));
+        Recover<Tagged>(t => _state = _state.Apply((HistoryEvent)t.Payload)); // journals that keep the tag wrapper (the test kit's)
         Recover<RecoveryCompleted>(_ => Resume());
 
         Command<StartWorkflow>(Start);
@@ -84,6 +87,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", _workflowId));
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
+        Command<RegistryProtocol.ResumeProbe>(_ => Sender.Tell(RegistryProtocol.Resumed.Instance)); // commands wait for recovery
         Command<RegistryProtocol.StopExecution>(_ => Context.Stop(Self));
         Command<RegistryProtocol.DrainProbe>(probe =>
         {
@@ -164,7 +168,10 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             AfterDurable();
             return;
         }
-        PersistAll(events, e => _state = _state.Apply(e));
+        var waitingForSignalAfter = _engine.Outcome == WorkflowOutcome.Running && _engine.WaitingForSignals.Count > 0
+            && events.Aggregate(_state, (s, e) => s.Apply(e)) is { InFlight.IsEmpty: true, Timers.IsEmpty: true, Children.IsEmpty: true };
+        PersistAll(events.Select((e, i) => JournalTags.ForJournal(e, waitingForSignalAfter && i == events.Count - 1)),
+            e => _state = _state.Apply(e is Tagged t ? (HistoryEvent)t.Payload : (HistoryEvent)e));
         DeferAsync(events[^1], _ =>
         {
             afterDurable?.Invoke();
@@ -310,7 +317,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         // on; a request (a signal) recovers it from the journal.
         var idle = !_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome || OnlyWaitingForSignals;
         if (idle && _waiters.Count == 0 && !Context.GetChildren().Any())
-            Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId));
+            Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, OnlyWaitingForSignals));
     }
 
     private WorkflowExecution NewEngine(WorkflowStarted started)

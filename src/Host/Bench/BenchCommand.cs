@@ -1,215 +1,132 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Steadfast.Actors;
-using Steadfast.Hosting;
-using Steadfast.Hosting.Replication;
-using Steadfast.Runtime;
+using static Steadfast.Host.Bench.BenchSupport;
 
 namespace Steadfast.Host.Bench;
 
 /// <summary>
-/// <c>steadfast bench</c>: throughput, latency, journal rows per workflow and resume time after kill -9, on a
-/// fresh data folder per run, default durability (WAL, synchronous=FULL). Prints medians of N runs.
+/// <c>steadfast bench</c>: the peers' workload (W1 throughput, W2 latency, W3 recovery after kill -9, W4 waiting
+/// workflows) against <c>bench-host</c> processes on fresh data folders, default durability (WAL,
+/// synchronous=FULL), plus this disk's raw SQLite ceiling. A warm-up, then N measured runs; medians printed.
 /// </summary>
 internal static class BenchCommand
 {
+    private static readonly string[] PeerWorkloads = ["w1", "w2", "w3", "w4", "limit"];
+
     public static Command Create()
     {
-        var workflows = new Option<int>("--workflows") { Description = "Concurrent workflows for throughput and resume.", DefaultValueFactory = _ => 1000 };
-        var latencyCount = new Option<int>("--latency-workflows") { Description = "Sequential workflows for latency.", DefaultValueFactory = _ => 200 };
+        var workload = new Option<string>("--workload")
+        {
+            Description = "w1 (throughput), w2 (latency), w3 (recovery after kill -9), w4 (10,000 waiting workflows), limit (raw SQLite ceiling vs journal events/s), " +
+                          "all (those five), replication (lag, restore), inspection (list and history on big journals).",
+            DefaultValueFactory = _ => "all",
+        };
+        workload.AcceptOnlyFromAmong([.. PeerWorkloads, "all", "replication", "inspection"]);
         var runs = new Option<int>("--runs") { Description = "Measured runs (after one warm-up).", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var workload = new Option<string>("--workload") { Description = "core (throughput, latency, resume), replication (lag, restore, resume from replica) inspection (list over 100k executions, history of 10k events) or limit (raw SQLite ceilings vs journal events/s).", DefaultValueFactory = _ => "core" };
-        workload.AcceptOnlyFromAmong("core", "replication", "inspection", "limit");
-        var command = new Command("bench", "Measure throughput, latency and recovery on this machine.") { workflows, latencyCount, runs, json, workload };
-        command.SetAction((p, c) => p.GetValue(workload) switch
+        var workflows = new Option<int?>("--workflows") { Description = "Override the workload's number of workflows (W1 1000, W2 200, W3 500, W4 10000)." };
+        var command = new Command("bench", "Measure throughput, latency, recovery and scale on this machine.") { workload, runs, json, workflows };
+        command.SetAction((p, c) =>
         {
-            "replication" => ReplicationBench.RunAsync(p.GetValue(workflows), p.GetValue(runs), p.GetValue(json), c),
-            "inspection" => InspectionBench.RunAsync(100_000, p.GetValue(runs), p.GetValue(json), c),
-            "limit" => LimitBench.RunAsync(p.GetValue(workflows), p.GetValue(runs), p.GetValue(json), c),
-            _ => RunAsync(p.GetValue(workflows), p.GetValue(latencyCount), p.GetValue(runs), p.GetValue(json), c),
+            var n = p.GetValue(workflows);
+            return p.GetValue(workload) switch
+            {
+                "replication" => ReplicationBench.RunAsync(n ?? 1000, p.GetValue(runs), p.GetValue(json), c),
+                "inspection" => InspectionBench.RunAsync(100_000, p.GetValue(runs), p.GetValue(json), c),
+                "all" => RunAsync(PeerWorkloads, n, p.GetValue(runs), p.GetValue(json), c),
+                var one => RunAsync([one!], n, p.GetValue(runs), p.GetValue(json), c),
+            };
         });
         return command;
     }
 
-    /// <summary>The hidden child mode: start workflows whose activities hang, print READY, wait to be killed.</summary>
-    public static Command CreateVictim()
-    {
-        var data = new Option<string>("--data") { Required = true };
-        var workflows = new Option<int>("--workflows") { Required = true };
-        var replica = new Option<string?>("--replica");
-        var command = new Command("bench-victim", "(internal) process that bench kills with SIGKILL") { data, workflows, replica };
-        command.Hidden = true;
-        command.SetAction(async (p, c) =>
-        {
-            PlusOne.Hang = true;
-            using var host = BuildHost(p.GetValue(data)!, p.GetValue(replica));
-            await host.StartAsync(c);
-            var client = host.Services.GetRequiredService<WorkflowClient>();
-            await Task.WhenAll(Enumerable.Range(0, p.GetValue(workflows)).Select(i => client.StartAsync($"bench-{i}", nameof(ThreeStepBench), i.ToString(), c)));
-            Console.WriteLine("READY");
-            await Task.Delay(Timeout.Infinite, c);
-            return 0;
-        });
-        return command;
-    }
-
-    private static async Task<int> RunAsync(int workflows, int latencyCount, int runs, bool json, CancellationToken cancel)
+    private static async Task<int> RunAsync(string[] workloads, int? workflows, int runs, bool json, CancellationToken cancel)
     {
         var figures = new BenchFigures();
-        for (var run = 0; run <= runs; run++)
+        var log = json ? TextWriter.Null : Console.Out;
+        // limit compares with W1's journal events/s from the same run.
+        if (workloads.Contains("w1") || workloads.Contains("limit")) await W1(workflows ?? 1000, runs, figures, log, cancel);
+        if (workloads.Contains("w2")) await W2(workflows ?? 200, runs, figures, log, cancel);
+        if (workloads.Contains("w3")) await W3(workflows ?? 500, runs, figures, log, cancel);
+        if (workloads.Contains("w4")) await W4(workflows ?? 10_000, runs, figures, log, cancel);
+        if (workloads.Contains("limit"))
         {
-            var warmUp = run == 0;
-            var (wfPerSec, rowsPerWf) = await Throughput(workflows, warmUp ? Math.Min(workflows, 200) : workflows, cancel);
-            var (p50, p99) = await Latency(warmUp ? 20 : latencyCount, cancel);
-            if (warmUp) continue;
-            var resumeMs = await ResumeAfterKill(workflows, cancel);
-            figures.Add("w1_wf_per_s", wfPerSec);
-            figures.Add("w1_activities_per_s", wfPerSec * 3);
-            figures.Add("journal_rows_per_wf", rowsPerWf);
-            figures.Add("w2_p50_ms", p50);
-            figures.Add("w2_p99_ms", p99);
-            figures.Add("resume_after_kill_ms", resumeMs);
-            if (!json) Console.WriteLine($"run {run}: {wfPerSec:0} wf/s, rows/wf {rowsPerWf:0.0}, p50 {p50:0.0} ms, p99 {p99:0.0} ms, resume {resumeMs:0} ms");
+            for (var run = 1; run <= runs; run++) LimitBench.Measure(figures);
+            figures.Derive("journal_share_of_batched_ceiling_percent", "journal_events_per_s", "limit_rows_per_s_batched", (events, ceiling) => 100 * events / ceiling);
+            log.WriteLine($"limit: raw 1 row/tx {figures.Median("limit_rows_per_s_single"):0} rows/s, 100 rows/tx {figures.Median("limit_rows_per_s_batched"):0} rows/s");
         }
-        figures.Print(json, runs, $"{workflows} workflows");
+        figures.Print(json, runs, "synchronous=FULL, WAL");
         return 0;
     }
 
-    internal static Task<(double WfPerSec, double RowsPerWf)> ThroughputAsync(int count, CancellationToken cancel) => Throughput(count, count, cancel);
-
-    private static async Task<(double WfPerSec, double RowsPerWf)> Throughput(int count, int take, CancellationToken cancel)
+    /// <summary>One host process: a warm-up round and <paramref name="runs"/> measured rounds of <paramref name="n"/> concurrent workflows.</summary>
+    private static async Task W1(int n, int runs, BenchFigures figures, TextWriter log, CancellationToken cancel)
     {
         using var scratch = new Scratch();
-        using var host = BuildHost(scratch.Path);
-        await host.StartAsync(cancel);
-        var client = host.Services.GetRequiredService<WorkflowClient>();
-        var clock = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, take).Select(async i =>
-        {
-            await client.StartAsync($"w1-{i}", nameof(ThreeStepBench), i.ToString(), cancel);
-            return await client.WaitAsync($"w1-{i}", TimeSpan.FromMinutes(5), cancel);
-        }));
-        var seconds = clock.Elapsed.TotalSeconds;
-        Check(results.Select((r, i) => (r, i)));
-        await host.StopAsync(cancel);
-        var rows = Scalar(scratch.Database, "SELECT COUNT(*) FROM journal");
-        return (take / seconds, (double)rows / take);
+        using var host = BenchProcess.Start(Stopwatch.StartNew(), "w1", "--data", scratch.Path, "--workflows", n.ToString(), "--runs", runs.ToString());
+        await host.WaitForExitAsync(TimeSpan.FromMinutes(30), figures, cancel);
+        log.WriteLine($"w1: {n} workflows at once, {runs} runs: {figures.Line("w1_wf_per_s")} wf/s");
     }
 
-    private static async Task<(double P50, double P99)> Latency(int count, CancellationToken cancel)
+    /// <summary>One host process: a warm-up and <paramref name="runs"/> rounds of <paramref name="n"/> sequential workflows.</summary>
+    private static async Task W2(int n, int runs, BenchFigures figures, TextWriter log, CancellationToken cancel)
     {
         using var scratch = new Scratch();
-        using var host = BuildHost(scratch.Path);
-        await host.StartAsync(cancel);
-        var client = host.Services.GetRequiredService<WorkflowClient>();
-        for (var i = 0; i < 20; i++) // warm this host's code paths (first snapshot, first passivation) before measuring
+        using var host = BenchProcess.Start(Stopwatch.StartNew(), "w2", "--data", scratch.Path, "--workflows", n.ToString(), "--runs", runs.ToString());
+        await host.WaitForExitAsync(TimeSpan.FromMinutes(30), figures, cancel);
+        log.WriteLine($"w2: {n} one after another, {runs} runs: p50 {figures.Line("w2_p50_ms")} ms, p99 {figures.Line("w2_p99_ms")} ms");
+    }
+
+    /// <summary>Per run: start <paramref name="n"/>, SIGKILL at max(first start + 1 s, all acknowledged), restart, time until all completed.</summary>
+    private static async Task W3(int n, int runs, BenchFigures figures, TextWriter log, CancellationToken cancel)
+    {
+        for (var run = 0; run <= runs; run++)
         {
-            await client.StartAsync($"w2-warm-{i}", nameof(ThreeStepBench), i.ToString(), cancel);
-            await client.WaitAsync($"w2-warm-{i}", TimeSpan.FromMinutes(1), cancel);
-        }
-        var samples = new List<double>();
-        for (var i = 0; i < count; i++)
-        {
+            using var scratch = new Scratch();
             var clock = Stopwatch.StartNew();
-            await client.StartAsync($"w2-{i}", nameof(ThreeStepBench), i.ToString(), cancel);
-            var status = await client.WaitAsync($"w2-{i}", TimeSpan.FromMinutes(1), cancel);
-            samples.Add(clock.Elapsed.TotalMilliseconds);
-            Check([(status, i)]);
-        }
-        await host.StopAsync(cancel);
-        samples.Sort();
-        return (Percentile(samples, 0.50), Percentile(samples, 0.99));
-    }
-
-    private static async Task<double> ResumeAfterKill(int count, CancellationToken cancel)
-    {
-        using var scratch = new Scratch();
-        await RunVictimAndKill(scratch.Path, null, count, TimeSpan.Zero, cancel);
-
-        var clock = Stopwatch.StartNew();
-        using var host = BuildHost(scratch.Path);
-        await host.StartAsync(cancel);
-        var client = host.Services.GetRequiredService<WorkflowClient>();
-        // Wait from the journal's point of view: the registry resumes them on its own.
-        while (Scalar(scratch.Database, "SELECT COUNT(*) FROM journal WHERE manifest = 'WorkflowCompleted.v1'") < count)
-            await Task.Delay(20, cancel);
-        var ms = clock.Elapsed.TotalMilliseconds;
-        var results = await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.GetStatusAsync($"bench-{i}", cancel)));
-        Check(results.Select((r, i) => (r, i)));
-        await host.StopAsync(cancel);
-        return ms;
-    }
-
-    /// <summary>Starts a victim process that starts <paramref name="count"/> hanging workflows, waits <paramref name="settle"/> after READY, then SIGKILLs it.</summary>
-    internal static async Task RunVictimAndKill(string dataDirectory, string? replica, int count, TimeSpan settle, CancellationToken cancel)
-    {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
-        foreach (var a in new[] { "bench-victim", "--data", dataDirectory, "--workflows", count.ToString() }) info.ArgumentList.Add(a);
-        if (replica is not null) foreach (var a in new[] { "--replica", replica }) info.ArgumentList.Add(a);
-        using var victim = Process.Start(info)!;
-        try
-        {
-            while (await victim.StandardOutput.ReadLineAsync(cancel) is { } line && line != "READY") { }
-            await Task.Delay(settle, cancel);
-        }
-        finally
-        {
-            victim.Kill(entireProcessTree: true); // SIGKILL, Litestream child included
-            await victim.WaitForExitAsync(cancel);
-        }
-    }
-
-    internal static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null)
-    {
-        var options = new SteadfastOptions { DataDirectory = dataDirectory };
-        if (replica is not null)
-        {
-            options.Replication = new ReplicationOptions
+            TimeSpan first, killed;
+            using (var victim = BenchProcess.Start(clock, "w3-start", "--data", scratch.Path, "--workflows", n.ToString()))
             {
-                Enabled = true,
-                MonitorInterval = interval ?? TimeSpan.FromSeconds(1),
-                SyncInterval = interval ?? TimeSpan.FromSeconds(1),
-                Replicas = [new ReplicaOptions { Type = "file", Path = replica }],
-            };
+                (_, first) = await victim.WaitForAsync("FIRST", TimeSpan.FromMinutes(1), cancel: cancel);
+                var (_, acked) = await victim.WaitForAsync("ACKED", TimeSpan.FromMinutes(5), cancel: cancel);
+                var killAt = first + TimeSpan.FromSeconds(1) > acked ? first + TimeSpan.FromSeconds(1) : acked;
+                if (killAt > clock.Elapsed) await Task.Delay(killAt - clock.Elapsed, cancel);
+                killed = await victim.KillAsync();
+            }
+            using var successor = BenchProcess.Start(clock, "w3-resume", "--data", scratch.Path, "--workflows", n.ToString());
+            var (_, done) = await successor.WaitForAsync("DONE", TimeSpan.FromMinutes(5), cancel: cancel);
+            await successor.WaitForExitAsync(TimeSpan.FromMinutes(1), cancel: cancel);
+            if (run == 0) continue;
+            figures.Add("w3_after_kill_ms", (done - killed).TotalMilliseconds);
+            figures.Add("w3_from_first_start_ms", (done - first).TotalMilliseconds);
+            log.WriteLine($"w3 run {run}: killed {(killed - first).TotalMilliseconds:0} ms after the first start; all {n} completed {(done - killed).TotalMilliseconds:0} ms after the kill");
         }
-        return SteadfastHost.Build(options.Validate(), new SteadfastRegistry().AddWorkflow<ThreeStepBench>().AddActivity<PlusOne>(), minimumLevel: LogLevel.Warning);
     }
 
-    internal static void Check(IEnumerable<(WorkflowStatus Status, int Input)> results)
+    /// <summary>Per run: leave <paramref name="n"/> waiting for a signal, read the memory, SIGKILL, restart, time the resume and the finish after signalling all.</summary>
+    private static async Task W4(int n, int runs, BenchFigures figures, TextWriter log, CancellationToken cancel)
     {
-        foreach (var (status, input) in results)
-            if (status.Status != ExecutionStatus.Completed || status.ResultJson != (input + 3).ToString())
-                throw new InvalidOperationException($"Wrong result for {status.WorkflowId}: {status.Status} {status.ResultJson ?? status.Error}");
-    }
-
-    internal static long Scalar(string db, string sql)
-    {
-        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        return (long)cmd.ExecuteScalar()!;
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    internal sealed class Scratch : IDisposable
-    {
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "steadfast-bench", Guid.NewGuid().ToString("N"));
-
-        public string Database => System.IO.Path.Combine(Path, "steadfast.db");
-
-        public void Dispose()
+        for (var run = 0; run <= runs; run++)
         {
-            SqliteConnection.ClearAllPools();
-            try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+            var count = run == 0 ? Math.Max(1, n / 10) : n;
+            using var scratch = new Scratch();
+            var clock = Stopwatch.StartNew();
+            var measured = run == 0 ? new BenchFigures() : figures;
+            TimeSpan killed;
+            using (var victim = BenchProcess.Start(clock, "w4-start", "--data", scratch.Path, "--workflows", count.ToString()))
+            {
+                await victim.WaitForAsync("WAITING", TimeSpan.FromMinutes(10), measured, cancel);
+                killed = await victim.KillAsync();
+            }
+            using var successor = BenchProcess.Start(clock, "w4-resume", "--data", scratch.Path, "--workflows", count.ToString());
+            var (resumedLine, resumed) = await successor.WaitForAsync("RESUMED", TimeSpan.FromMinutes(5), cancel: cancel);
+            var (_, finished) = await successor.WaitForAsync("FINISHED", TimeSpan.FromMinutes(10), cancel: cancel);
+            await successor.WaitForExitAsync(TimeSpan.FromMinutes(1), cancel: cancel);
+            if (run == 0) continue;
+            figures.Add("w4_resume_ms", (resumed - killed).TotalMilliseconds);
+            figures.Add("w4_finish_after_signals_ms", (finished - resumed).TotalMilliseconds);
+            log.WriteLine($"w4 run {run}: {figures.Last("w4_bytes_per_waiting_wf"):0} bytes per waiting workflow; resumed {(resumed - killed).TotalMilliseconds:0} ms after the kill " +
+                          $"({resumedLine[8..]}); all {n} signalled and finished {(finished - resumed).TotalMilliseconds:0} ms later");
         }
     }
 }

@@ -9,6 +9,20 @@ internal sealed class BenchFigures
 
     public void Add(string key, double value) => (_values.TryGetValue(key, out var l) ? l : _values[key] = []).Add(value);
 
+    public double Median(string key) => Median(_values[key]);
+
+    public double Last(string key) => _values[key][^1];
+
+    /// <summary>Median (min–max) of one figure, for a progress line.</summary>
+    public string Line(string key) => _values.TryGetValue(key, out var v) ? $"{Median(v):0.0} ({v.Min():0.0}–{v.Max():0.0})" : "n/a";
+
+    /// <summary>Adds figure <paramref name="key"/> computed run by run from two others (runs paired in order).</summary>
+    public void Derive(string key, string a, string b, Func<double, double, double> f)
+    {
+        if (!_values.TryGetValue(a, out var x) || !_values.TryGetValue(b, out var y)) return;
+        foreach (var (l, r) in x.Zip(y)) Add(key, f(l, r));
+    }
+
     public void Print(bool json, int runs, string what)
     {
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";

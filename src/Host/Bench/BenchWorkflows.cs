@@ -27,3 +27,24 @@ public sealed class PlusOne : Activity<int, int>
         return input + 1;
     }
 }
+
+/// <summary>W3: one step, a durable 2 s sleep, two more steps; returns input + 3.</summary>
+public sealed class SleepThenTwoSteps : Workflow<int, int>
+{
+    /// <inheritdoc />
+    public override async Task<int> RunAsync(WorkflowContext context, int input)
+    {
+        var a = await context.CallAsync<PlusOne, int, int>(input);
+        await context.SleepAsync(TimeSpan.FromSeconds(2));
+        var b = await context.CallAsync<PlusOne, int, int>(a);
+        return await context.CallAsync<PlusOne, int, int>(b);
+    }
+}
+
+/// <summary>W4: waits for the signal <c>go</c> carrying a number and returns input + that number.</summary>
+public sealed class AwaitGo : Workflow<int, int>
+{
+    /// <inheritdoc />
+    public override async Task<int> RunAsync(WorkflowContext context, int input) =>
+        input + await context.WaitForSignalAsync<int>("go");
+}

@@ -7,7 +7,7 @@ using Steadfast.Actors;
 using Steadfast.Host.Inspection;
 using Steadfast.Hosting;
 using Steadfast.Runtime;
-using static Steadfast.Host.Bench.BenchCommand;
+using static Steadfast.Host.Bench.BenchSupport;
 
 namespace Steadfast.Host.Bench;
 

@@ -1,35 +1,22 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using static Steadfast.Host.Bench.BenchCommand;
+using static Steadfast.Host.Bench.BenchSupport;
 
 namespace Steadfast.Host.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload limit</c>: this disk's ceiling for journal-sized rows through raw
-/// Microsoft.Data.Sqlite (WAL, synchronous=FULL as shipped), one row per transaction and 100 per transaction,
-/// next to Steadfast's own journal events/s from the throughput workload, measured in the same run.
+/// Microsoft.Data.Sqlite (WAL, synchronous=FULL as shipped), one row per transaction and 100 per transaction.
+/// The bench sets Steadfast's journal events/s from W1, measured in the same run, against the batched one.
 /// </summary>
 internal static class LimitBench
 {
     private const int RowBytes = 300; // about an ActivityCompleted row
 
-    public static async Task<int> RunAsync(int workflows, int runs, bool json, CancellationToken cancel)
+    public static void Measure(BenchFigures figures)
     {
-        var figures = new BenchFigures();
-        for (var run = 1; run <= runs; run++)
-        {
-            var single = RowsPerSecond(perTransaction: 1, rows: 2_000);
-            var batched = RowsPerSecond(perTransaction: 100, rows: 50_000);
-            var (wfPerSec, rowsPerWf) = await ThroughputAsync(workflows, cancel);
-            var events = wfPerSec * rowsPerWf;
-            figures.Add("limit_rows_per_s_single", single);
-            figures.Add("limit_rows_per_s_batched", batched);
-            figures.Add("journal_events_per_s", events);
-            figures.Add("journal_percent_of_batched_ceiling", 100 * events / batched);
-            if (!json) Console.WriteLine($"run {run}: raw 1/tx {single:0} rows/s, raw 100/tx {batched:0} rows/s, Steadfast {events:0} events/s ({events / batched:P1} of the batched ceiling)");
-        }
-        figures.Print(json, runs, "raw SQLite ceilings (WAL, synchronous=FULL) vs Steadfast journal events/s");
-        return 0;
+        figures.Add("limit_rows_per_s_single", RowsPerSecond(perTransaction: 1, rows: 2_000));
+        figures.Add("limit_rows_per_s_batched", RowsPerSecond(perTransaction: 100, rows: 50_000));
     }
 
     private static double RowsPerSecond(int perTransaction, int rows)

@@ -1,9 +1,10 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
 using Steadfast.Hosting.Replication;
-using static Steadfast.Host.Bench.BenchCommand;
+using static Steadfast.Host.Bench.BenchSupport;
 
 namespace Steadfast.Host.Bench;
 
@@ -120,4 +121,47 @@ internal static class ReplicationBench
         if (Scalar(copy, "SELECT COUNT(*) FROM journal") != events) throw new InvalidOperationException("The restored journal is missing events.");
         return (events, new FileInfo(copy).Length, ms);
     }
+
+    /// <summary>The hidden child mode: start workflows whose activities hang, print READY, wait to be killed.</summary>
+    public static Command CreateVictim()
+    {
+        var data = new Option<string>("--data") { Required = true };
+        var workflows = new Option<int>("--workflows") { Required = true };
+        var replica = new Option<string?>("--replica");
+        var command = new Command("bench-victim", "(internal) process that bench kills with SIGKILL") { data, workflows, replica };
+        command.Hidden = true;
+        command.SetAction(async (p, c) =>
+        {
+            PlusOne.Hang = true;
+            using var host = BuildHost(p.GetValue(data)!, p.GetValue(replica));
+            await host.StartAsync(c);
+            var client = host.Services.GetRequiredService<WorkflowClient>();
+            await Task.WhenAll(Enumerable.Range(0, p.GetValue(workflows)).Select(i => client.StartAsync($"bench-{i}", nameof(ThreeStepBench), i.ToString(), c)));
+            Console.WriteLine("READY");
+            await Task.Delay(Timeout.Infinite, c);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Starts a victim process that starts <paramref name="count"/> hanging workflows, waits <paramref name="settle"/> after READY, then SIGKILLs it.</summary>
+    internal static async Task RunVictimAndKill(string dataDirectory, string? replica, int count, TimeSpan settle, CancellationToken cancel)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(ReplicationBench).Assembly.Location);
+        foreach (var a in new[] { "bench-victim", "--data", dataDirectory, "--workflows", count.ToString() }) info.ArgumentList.Add(a);
+        if (replica is not null) foreach (var a in new[] { "--replica", replica }) info.ArgumentList.Add(a);
+        using var victim = Process.Start(info)!;
+        try
+        {
+            while (await victim.StandardOutput.ReadLineAsync(cancel) is { } line && line != "READY") { }
+            await Task.Delay(settle, cancel);
+        }
+        finally
+        {
+            victim.Kill(entireProcessTree: true); // SIGKILL, Litestream child included
+            await victim.WaitForExitAsync(cancel);
+        }
+    }
+
 }

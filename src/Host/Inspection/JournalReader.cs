@@ -103,7 +103,7 @@ public sealed class JournalReader : IDisposable
             ORDER BY e.started_row DESC
             LIMIT $limit OFFSET $offset
             """;
-        cmd.Parameters.AddWithValue("$started", LifecycleTagger.StartedTag);
+        cmd.Parameters.AddWithValue("$started", JournalTags.StartedTag);
         cmd.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$limit", limit);

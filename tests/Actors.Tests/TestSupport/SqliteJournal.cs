@@ -43,7 +43,7 @@ public sealed class SqliteJournal : IDisposable
         return (system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
     }
 
-    public Task<IReadOnlyList<string>> FindUnfinished() => UnfinishedWorkflows.FindAsync(Path);
+    public Task<UnfinishedWorkflows.Found> FindUnfinished() => UnfinishedWorkflows.FindAsync(Path);
 
     public static IServiceProvider Services() => new ServiceCollection().BuildServiceProvider();
 

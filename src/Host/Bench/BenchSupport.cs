@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steadfast.Actors;
+using Steadfast.Hosting;
+using Steadfast.Hosting.Replication;
+using Steadfast.Runtime;
+
+namespace Steadfast.Host.Bench;
+
+/// <summary>What the benchmark workloads share: the host they run, result checks, scratch folders.</summary>
+internal static class BenchSupport
+{
+    /// <summary>A Steadfast host on <paramref name="dataDirectory"/> with the bench workflows; <paramref name="hocon"/> overrides engine settings.</summary>
+    public static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null, string? hocon = null)
+    {
+        var options = new SteadfastOptions { DataDirectory = dataDirectory };
+        if (hocon is not null)
+        {
+            Directory.CreateDirectory(dataDirectory);
+            options.AkkaConfigFile = Path.Combine(dataDirectory, "bench.conf");
+            File.WriteAllText(options.AkkaConfigFile, hocon);
+        }
+        if (replica is not null)
+        {
+            options.Replication = new ReplicationOptions
+            {
+                Enabled = true,
+                MonitorInterval = interval ?? TimeSpan.FromSeconds(1),
+                SyncInterval = interval ?? TimeSpan.FromSeconds(1),
+                Replicas = [new ReplicaOptions { Type = "file", Path = replica }],
+            };
+        }
+        var registry = new SteadfastRegistry()
+            .AddWorkflow<ThreeStepBench>().AddWorkflow<SleepThenTwoSteps>().AddWorkflow<AwaitGo>()
+            .AddActivity<PlusOne>();
+        return SteadfastHost.Build(options.Validate(), registry, minimumLevel: LogLevel.Warning);
+    }
+
+    /// <summary>Every workflow must have completed with its input + 3.</summary>
+    public static void Check(IEnumerable<(WorkflowStatus Status, int Input)> results)
+    {
+        foreach (var (status, input) in results)
+            if (status.Status != ExecutionStatus.Completed || status.ResultJson != (input + 3).ToString())
+                throw new InvalidOperationException($"Wrong result for {status.WorkflowId}: {status.Status} {status.ResultJson ?? status.Error}");
+    }
+
+    public static long Scalar(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    public static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    /// <summary>A fresh data folder under the temp directory, deleted on dispose.</summary>
+    internal sealed class Scratch : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "steadfast-bench", Guid.NewGuid().ToString("N"));
+
+        public string Database => System.IO.Path.Combine(Path, "steadfast.db");
+
+        public void Dispose()
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+        }
+    }
+}
