@@ -91,6 +91,49 @@ public sealed class PrimitivesSpec : IDisposable
     }
 
     [Fact]
+    public async Task Host_start_should_leave_workflows_waiting_only_for_a_signal_on_disk_until_the_signal_comes()
+    {
+        var waiting = $"dormant-{Guid.NewGuid():N}";
+        var busy = $"busy-{Guid.NewGuid():N}"; // its step 2 waits on a gate: it must be recovered at start
+        Gates.Release(waiting);
+        var first = _journal.StartHost(TestRegistry.Create(), "before");
+        try
+        {
+            await first.Client.StartAsync(waiting, "AwaitsApproval", "1");
+            await first.Client.StartAsync(busy, "ThreeSteps", "1");
+            await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await first.Client.GetStatusAsync(waiting)).WaitingOn));
+            await AwaitAsync(async () => Assert.Contains("activity GatedIncrement (step 2, attempt 1)", (await first.Client.GetStatusAsync(busy)).WaitingOn));
+        }
+        finally
+        {
+            await first.System.Terminate();
+        }
+
+        var found = await _journal.FindUnfinished();
+        Assert.Equal([waiting], found.Dormant);
+        Assert.Equal([busy], found.Recover);
+
+        var second = _journal.StartHost(TestRegistry.Create(), "after");
+        try
+        {
+            await AwaitAsync(async () => Assert.Equal(new RuntimeStats(ActiveWorkflows: 1, DormantWorkflows: 1, ResumeDone: true), await second.Client.GetRuntimeStatsAsync()));
+            Gates.Release(busy);
+            Assert.Equal("4", (await second.Client.WaitAsync(busy, Wait)).ResultJson);
+
+            await second.Client.SignalAsync(waiting, "approval", new Approval("eve", true)); // recovers it, then journals the signal
+            Assert.Equal(0, (await second.Client.GetRuntimeStatsAsync()).DormantWorkflows);
+            await second.Client.SignalAsync(waiting, "note", "\"later\"");
+            Assert.Equal("\"eve:True:later\"", (await second.Client.WaitAsync(waiting, Wait)).ResultJson);
+        }
+        finally
+        {
+            await second.System.Terminate();
+        }
+        // After a signal the workflow waited on a timer too: no longer dormant by its newest event; and it finished.
+        Assert.Empty((await _journal.FindUnfinished()).Dormant);
+    }
+
+    [Fact]
     public async Task Signal_wait_with_timeout_should_time_out_durably()
     {
         var id = $"sig-timeout-{Guid.NewGuid():N}";

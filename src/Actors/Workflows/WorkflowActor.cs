@@ -80,8 +80,8 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         });
         Command<SaveSnapshotSuccess>(s =>
         {
+            if (_lastSnapshotSequenceNr > 0) DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)); // keep only the newest
             _lastSnapshotSequenceNr = s.Metadata.SequenceNr;
-            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)); // keep only the newest
         });
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; recovery will read more journal", _workflowId));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -223,9 +223,11 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         if (OnlyWaitingForSignals) SetReceiveTimeout(_settings.PassivateAfter); // leaves memory until a signal brings it back
         var settled = _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
         // The snapshot is the whole history, so it is taken after snapshot-every events and then each time the
-        // history has doubled: a long history is rewritten O(log n) times, not n/snapshot-every times.
+        // history has doubled: a long history is rewritten O(log n) times, not n/snapshot-every times. A finished
+        // workflow gets a last one only if its tail is long: a short history reads as fast as a snapshot, and each
+        // snapshot is a transaction of its own, outside the journal's batched writes.
         var sinceSnapshot = LastSequenceNr - _lastSnapshotSequenceNr;
-        if (_state.IsFinished && sinceSnapshot > 0 || sinceSnapshot >= Math.Max(_settings.SnapshotEvery, _lastSnapshotSequenceNr))
+        if (sinceSnapshot >= (_state.IsFinished ? _settings.SnapshotEvery : Math.Max(_settings.SnapshotEvery, _lastSnapshotSequenceNr)))
             SaveSnapshot(new WorkflowSnapshot(_state.Events));
         if (!settled) return;
 

@@ -94,12 +94,15 @@ internal static class BenchCommand
                 killed = await victim.KillAsync();
             }
             using var successor = BenchProcess.Start(clock, "w3-resume", "--data", scratch.Path, "--workflows", n.ToString());
+            var (_, started) = await successor.WaitForAsync("STARTED", TimeSpan.FromMinutes(1), cancel: cancel);
+            var (_, resumed) = await successor.WaitForAsync("RESUMED", TimeSpan.FromMinutes(5), cancel: cancel);
             var (_, done) = await successor.WaitForAsync("DONE", TimeSpan.FromMinutes(5), cancel: cancel);
             await successor.WaitForExitAsync(TimeSpan.FromMinutes(1), cancel: cancel);
             if (run == 0) continue;
             figures.Add("w3_after_kill_ms", (done - killed).TotalMilliseconds);
             figures.Add("w3_from_first_start_ms", (done - first).TotalMilliseconds);
-            log.WriteLine($"w3 run {run}: killed {(killed - first).TotalMilliseconds:0} ms after the first start; all {n} completed {(done - killed).TotalMilliseconds:0} ms after the kill");
+            log.WriteLine($"w3 run {run}: killed {(killed - first).TotalMilliseconds:0} ms after the first start; all {n} completed {(done - killed).TotalMilliseconds:0} ms after the kill " +
+                          $"(host up {(started - killed).TotalMilliseconds:0} ms, all recovered {(resumed - killed).TotalMilliseconds:0} ms after it)");
         }
     }
 

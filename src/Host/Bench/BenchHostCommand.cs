@@ -31,7 +31,7 @@ internal static class BenchHostCommand
         {
             var n = p.GetValue(workflows);
             var dir = p.GetValue(data)!;
-            using var host = BuildHost(dir, hocon: p.GetValue(role)!.StartsWith("w4") ? W4Config : null);
+            using var host = BuildHost(dir, hocon: (p.GetValue(role)!.StartsWith("w4") ? W4Config : "") + "\n" + Environment.GetEnvironmentVariable("XHOCON"));
             await host.StartAsync(c);
             var client = host.Services.GetRequiredService<WorkflowClient>();
             var db = Path.Combine(dir, "steadfast.db");
@@ -60,6 +60,7 @@ internal static class BenchHostCommand
         for (var run = 0; run <= runs; run++)
         {
             var rowsBefore = run == 0 ? 0 : Scalar(db, "SELECT COUNT(*) FROM journal"); // the warm-up creates the tables
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var results = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
             {
@@ -71,6 +72,7 @@ internal static class BenchHostCommand
             if (run == 0) continue;
             Figure("w1_wf_per_s", n / seconds);
             Figure("w1_activities_per_s", 3 * n / seconds);
+            Figure("w1_cpu_ms_per_wf", (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / n); // steadier than wall time on a shared machine
             Figure("journal_events_per_s", (Scalar(db, "SELECT COUNT(*) FROM journal") - rowsBefore) / seconds);
         }
     }
@@ -108,6 +110,9 @@ internal static class BenchHostCommand
     /// <summary>W3, second host: it resumes them on its own; wait until all have completed with correct results.</summary>
     private static async Task AwaitAll(WorkflowClient client, int n, CancellationToken cancel)
     {
+        Say("STARTED");
+        await UntilAsync(client, s => s.ResumeDone, cancel, TimeSpan.FromMilliseconds(5));
+        Say("RESUMED");
         var results = await Task.WhenAll(Enumerable.Range(0, n).Select(i => client.WaitAsync($"wf-{i}", TimeSpan.FromMinutes(5), cancel)));
         Say("DONE");
         Check(results.Select((r, i) => (r, i)));
