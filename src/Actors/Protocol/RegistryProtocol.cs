@@ -4,7 +4,7 @@ namespace Steadfast.Actors;
 internal static class RegistryProtocol
 {
     /// <summary>Workflow → registry: I am idle and settled (or wait only for a signal); stop me when no message is on its way.</summary>
-    public sealed record Passivate(string WorkflowId, bool WaitingForSignal);
+    public sealed record Passivate(string WorkflowId, bool WaitingForSignal, bool HasSnapshot);
 
     /// <summary>Registry → workflow: stop now (the explicit stop message; persistent actors never get a PoisonPill).</summary>
     public sealed class StopExecution

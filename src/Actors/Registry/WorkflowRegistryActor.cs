@@ -24,9 +24,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, int> _restarts = new();
     private readonly Dictionary<string, string> _faults = new();
     private readonly HashSet<IActorRef> _draining = [];
-    private readonly HashSet<string> _dormant = [];
+    private readonly Dictionary<string, bool> _dormant = new(); // id → has a snapshot
     private readonly HashSet<IActorRef> _resuming = [];
-    private readonly HashSet<string> _passivatedWaiting = [];
+    private readonly Dictionary<string, bool> _passivatedWaiting = new(); // id → has a snapshot
     private bool _resumeListed;
     private IActorRef? _drainRequester;
     private bool _closed;
@@ -85,7 +85,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             if (!_workflows.TryGetValue(p.WorkflowId, out var actor) || _passivating.ContainsKey(p.WorkflowId)) return;
             _passivating[p.WorkflowId] = [];
-            if (p.WaitingForSignal) _passivatedWaiting.Add(p.WorkflowId);
+            if (p.WaitingForSignal) _passivatedWaiting[p.WorkflowId] = p.HasSnapshot;
             actor.Tell(StopExecution.Instance);
         });
         Receive<Terminated>(t => Stopped(t.ActorRef));
@@ -97,10 +97,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             _log.Info("Resuming {0} unfinished workflow(s); {1} more wait only for a signal and stay on disk until it comes",
                 found.Recover.Count, found.Dormant.Count);
-            foreach (var id in found.Dormant)
-                if (!_workflows.ContainsKey(id)) _dormant.Add(id);
-            foreach (var id in found.Recover)
-                if (!_workflows.ContainsKey(id)) _resuming.Add(Spawn(id));
+            foreach (var w in found.All.Where(w => !_workflows.ContainsKey(w.WorkflowId)))
+                if (w.Dormant) _dormant[w.WorkflowId] = w.HasSnapshot;
+                else _resuming.Add(Spawn(w.WorkflowId, w.HasSnapshot));
             foreach (var actor in _resuming) actor.Tell(ResumeProbe.Instance);
             _resumeListed = true;
         });
@@ -156,14 +155,17 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             buffer.Add((message, Sender));
             return;
         }
-        var actor = _workflows.GetValueOrDefault(workflowId) ?? Spawn(workflowId);
+        // A start is almost always for a new id: its recovery skips the snapshot query (and replays from the
+        // journal if the id did exist). A dormant workflow's entry tells; anything else may have a snapshot.
+        var actor = _workflows.GetValueOrDefault(workflowId)
+                    ?? Spawn(workflowId, message is not StartWorkflow && _dormant.GetValueOrDefault(workflowId, true));
         actor.Forward(message);
     }
 
-    private IActorRef Spawn(string workflowId)
+    private IActorRef Spawn(string workflowId, bool snapshotExpected = true)
     {
         _dormant.Remove(workflowId);
-        var actor = Context.ActorOf(WorkflowActor.Props(workflowId, _registry, _settings, _services), workflowId);
+        var actor = Context.ActorOf(WorkflowActor.Props(workflowId, _registry, _settings, _services, snapshotExpected), workflowId);
         Context.Watch(actor);
         _workflows[workflowId] = actor;
         _idsByActor[actor] = workflowId;
@@ -178,7 +180,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _workflows.Remove(id);
         if (_passivating.Remove(id, out var buffered))
         {
-            if (_passivatedWaiting.Remove(id)) _dormant.Add(id); // a buffered message spawns it again at once
+            if (_passivatedWaiting.Remove(id, out var hasSnapshot)) _dormant[id] = hasSnapshot; // a buffered message spawns it again at once
             _restarts.Remove(id);
             _faults.Remove(id);
             foreach (var (message, sender) in buffered) Deliver(id, message);

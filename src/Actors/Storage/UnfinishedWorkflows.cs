@@ -13,8 +13,18 @@ namespace Steadfast.Actors.Storage;
 /// </remarks>
 public static class UnfinishedWorkflows
 {
-    /// <summary>Workflow ids (without the <c>workflow-</c> prefix): <paramref name="Recover"/> now, <paramref name="Dormant"/> until a signal comes.</summary>
-    public sealed record Found(IReadOnlyList<string> Recover, IReadOnlyList<string> Dormant);
+    /// <summary>One unfinished workflow (id without the <c>workflow-</c> prefix); <paramref name="HasSnapshot"/> tells recovery whether to ask the snapshot store.</summary>
+    public sealed record Unfinished(string WorkflowId, bool Dormant, bool HasSnapshot);
+
+    /// <summary>The unfinished workflows: <see cref="Recover"/> now, <see cref="Dormant"/> until a signal comes.</summary>
+    public sealed record Found(IReadOnlyList<Unfinished> All)
+    {
+        /// <summary>Ids to recover at start.</summary>
+        public IReadOnlyList<string> Recover => All.Where(u => !u.Dormant).Select(u => u.WorkflowId).ToList();
+
+        /// <summary>Ids to leave on disk until a message for them arrives.</summary>
+        public IReadOnlyList<string> Dormant => All.Where(u => u.Dormant).Select(u => u.WorkflowId).ToList();
+    }
 
     /// <summary>Reads the unfinished workflows of the journal at <paramref name="databasePath"/>.</summary>
     public static async Task<Found> FindAsync(string databasePath, CancellationToken cancellationToken = default)
@@ -28,8 +38,8 @@ public static class UnfinishedWorkflows
         await connection.OpenAsync(cancellationToken);
         await using (var exists = connection.CreateCommand())
         {
-            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'tags'";
-            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0) return new([], []); // a new journal: the plugin creates its tables on first use
+            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('tags', 'snapshot')";
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! < 2) return new([]); // a new journal: the plugin creates its tables on first use
         }
         await using var command = connection.CreateCommand();
         // Dormant: the newest journal row of the workflow carries the waiting-for-signal tag (one index probe each).
@@ -41,21 +51,21 @@ public static class UnfinishedWorkflows
             SELECT u.persistence_id,
                    EXISTS (SELECT 1 FROM tags w
                            WHERE w.persistence_id = u.persistence_id AND w.tag = $waiting
-                             AND w.sequence_nr = (SELECT MAX(j.sequence_number) FROM journal j WHERE j.persistence_id = u.persistence_id))
+                             AND w.sequence_nr = (SELECT MAX(j.sequence_number) FROM journal j WHERE j.persistence_id = u.persistence_id)),
+                   EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = u.persistence_id)
             FROM unfinished u
             """;
         command.Parameters.AddWithValue("$started", JournalTags.StartedTag);
         command.Parameters.AddWithValue("$finished", JournalTags.FinishedTag);
         command.Parameters.AddWithValue("$waiting", JournalTags.WaitingForSignalTag);
-        var recover = new List<string>();
-        var dormant = new List<string>();
+        var all = new List<Unfinished>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var persistenceId = reader.GetString(0);
             if (!persistenceId.StartsWith(WorkflowActor.PersistenceIdPrefix, StringComparison.Ordinal)) continue;
-            (reader.GetBoolean(1) ? dormant : recover).Add(persistenceId[WorkflowActor.PersistenceIdPrefix.Length..]);
+            all.Add(new(persistenceId[WorkflowActor.PersistenceIdPrefix.Length..], reader.GetBoolean(1), reader.GetBoolean(2)));
         }
-        return new(recover, dormant);
+        return new(all);
     }
 }

@@ -28,8 +28,11 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     private readonly HashSet<int> _childrenAsked = [];
     private long _lastSnapshotSequenceNr;
 
-    public WorkflowActor(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services)
+    public WorkflowActor(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, bool snapshotExpected)
     {
+        // Without a snapshot to look for, recovery skips the snapshot store's query and replays the journal from
+        // the start: correct either way, one round trip less for new and short-lived workflows.
+        Recovery = snapshotExpected ? Recovery.Default : new Recovery(SnapshotSelectionCriteria.None);
         _workflowId = workflowId;
         _registry = registry;
         _settings = settings;
@@ -98,14 +101,16 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     public override string PersistenceId { get; }
 
+    public override Recovery Recovery { get; }
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public const string PersistenceIdPrefix = "workflow-";
 
     public static string PersistenceIdOf(string workflowId) => PersistenceIdPrefix + workflowId;
 
-    public static Props Props(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services) =>
-        Akka.Actor.Props.Create(() => new WorkflowActor(workflowId, registry, settings, services));
+    public static Props Props(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, bool snapshotExpected = true) =>
+        Akka.Actor.Props.Create(() => new WorkflowActor(workflowId, registry, settings, services, snapshotExpected));
 
     private void Start(StartWorkflow m)
     {
@@ -319,7 +324,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         // on; a request (a signal) recovers it from the journal.
         var idle = !_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome || OnlyWaitingForSignals;
         if (idle && _waiters.Count == 0 && !Context.GetChildren().Any())
-            Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, OnlyWaitingForSignals));
+            Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, OnlyWaitingForSignals, _lastSnapshotSequenceNr > 0));
     }
 
     private WorkflowExecution NewEngine(WorkflowStarted started)
