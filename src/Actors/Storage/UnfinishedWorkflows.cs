@@ -42,7 +42,9 @@ public static class UnfinishedWorkflows
             if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! < 2) return new([]); // a new journal: the plugin creates its tables on first use
         }
         await using var command = connection.CreateCommand();
-        // Dormant: the newest journal row of the workflow carries the waiting-for-signal tag (one index probe each).
+        // Dormant: the newest journal row of the workflow carries the waiting-for-signal tag. Each is one probe of the
+        // (persistence_id, sequence_nr) index; "+w.tag" keeps SQLite off the tag index, which made this O(n²):
+        // 9.4 s instead of 22 ms for 10,000 dormant workflows.
         command.CommandText = """
             WITH unfinished AS (
               SELECT persistence_id FROM tags WHERE tag = $started
@@ -50,8 +52,9 @@ public static class UnfinishedWorkflows
               SELECT persistence_id FROM tags WHERE tag = $finished)
             SELECT u.persistence_id,
                    EXISTS (SELECT 1 FROM tags w
-                           WHERE w.persistence_id = u.persistence_id AND w.tag = $waiting
-                             AND w.sequence_nr = (SELECT MAX(j.sequence_number) FROM journal j WHERE j.persistence_id = u.persistence_id)),
+                           WHERE w.persistence_id = u.persistence_id
+                             AND w.sequence_nr = (SELECT MAX(j.sequence_number) FROM journal j WHERE j.persistence_id = u.persistence_id)
+                             AND +w.tag = $waiting),
                    EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = u.persistence_id)
             FROM unfinished u
             """;
