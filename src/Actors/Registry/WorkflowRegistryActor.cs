@@ -99,7 +99,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
                 found.Recover.Count, found.Dormant.Count);
             foreach (var w in found.All.Where(w => !_workflows.ContainsKey(w.WorkflowId)))
                 if (w.Dormant) _dormant[w.WorkflowId] = w.HasSnapshot;
-                else _resuming.Add(Spawn(w.WorkflowId, w.HasSnapshot));
+                else _resuming.Add(Spawn(w.WorkflowId, w.HasSnapshot, w.History));
             foreach (var actor in _resuming) actor.Tell(ResumeProbe.Instance);
             _resumeListed = true;
         });
@@ -162,10 +162,10 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         actor.Forward(message);
     }
 
-    private IActorRef Spawn(string workflowId, bool snapshotExpected = true)
+    private IActorRef Spawn(string workflowId, bool snapshotExpected = true, IReadOnlyList<Runtime.History.HistoryEvent>? preloaded = null)
     {
         _dormant.Remove(workflowId);
-        var actor = Context.ActorOf(WorkflowActor.Props(workflowId, _registry, _settings, _services, snapshotExpected), workflowId);
+        var actor = Context.ActorOf(WorkflowActor.Props(workflowId, _registry, _settings, _services, snapshotExpected, preloaded), workflowId);
         Context.Watch(actor);
         _workflows[workflowId] = actor;
         _idsByActor[actor] = workflowId;

@@ -28,11 +28,14 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     private readonly HashSet<int> _childrenAsked = [];
     private long _lastSnapshotSequenceNr;
 
-    public WorkflowActor(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, bool snapshotExpected)
+    public WorkflowActor(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services,
+        bool snapshotExpected, IReadOnlyList<HistoryEvent>? preloaded)
     {
         // Without a snapshot to look for, recovery skips the snapshot store's query and replays the journal from
-        // the start: correct either way, one round trip less for new and short-lived workflows.
-        Recovery = snapshotExpected ? Recovery.Default : new Recovery(SnapshotSelectionCriteria.None);
+        // the start: correct either way, one round trip less for new and short-lived workflows. With the history
+        // read in bulk at host start, recovery only asks the journal for the highest sequence number.
+        Recovery = preloaded is not null ? new Recovery(SnapshotSelectionCriteria.None, toSequenceNr: 0)
+            : snapshotExpected ? Recovery.Default : new Recovery(SnapshotSelectionCriteria.None);
         _workflowId = workflowId;
         _registry = registry;
         _settings = settings;
@@ -46,7 +49,16 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         });
         Recover<HistoryEvent>(e => _state = _state.Apply(e));
         Recover<Tagged>(t => _state = _state.Apply((HistoryEvent)t.Payload)); // journals that keep the tag wrapper (the test kit's)
-        Recover<RecoveryCompleted>(_ => Resume());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (preloaded is not null)
+            {
+                if (LastSequenceNr != preloaded.Count) // cannot happen with one writer; recover through the plugin instead
+                    throw new InvalidOperationException($"The history read at start has {preloaded.Count} events, the journal {LastSequenceNr}");
+                _state = ExecutionState.From(preloaded);
+            }
+            Resume();
+        });
 
         Command<StartWorkflow>(Start);
         Command<SignalWorkflow>(Signal);
@@ -109,8 +121,9 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     public static string PersistenceIdOf(string workflowId) => PersistenceIdPrefix + workflowId;
 
-    public static Props Props(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, bool snapshotExpected = true) =>
-        Akka.Actor.Props.Create(() => new WorkflowActor(workflowId, registry, settings, services, snapshotExpected));
+    public static Props Props(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services,
+        bool snapshotExpected = true, IReadOnlyList<HistoryEvent>? preloaded = null) =>
+        Akka.Actor.Props.Create(() => new WorkflowActor(workflowId, registry, settings, services, snapshotExpected, preloaded));
 
     private void Start(StartWorkflow m)
     {
