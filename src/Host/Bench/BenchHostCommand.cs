@@ -31,7 +31,7 @@ internal static class BenchHostCommand
         {
             var n = p.GetValue(workflows);
             var dir = p.GetValue(data)!;
-            using var host = BuildHost(dir, hocon: (p.GetValue(role)!.StartsWith("w4") ? W4Config : "") + "\n" + Environment.GetEnvironmentVariable("XHOCON"));
+            using var host = BuildHost(dir, hocon: p.GetValue(role)!.StartsWith("w4") ? W4Config : null);
             await host.StartAsync(c);
             var client = host.Services.GetRequiredService<WorkflowClient>();
             var db = Path.Combine(dir, "steadfast.db");
