@@ -102,7 +102,7 @@ internal static class BenchCommand
             figures.Add("w3_after_kill_ms", (done - killed).TotalMilliseconds);
             figures.Add("w3_from_first_start_ms", (done - first).TotalMilliseconds);
             log.WriteLine($"w3 run {run}: killed {(killed - first).TotalMilliseconds:0} ms after the first start; all {n} completed {(done - killed).TotalMilliseconds:0} ms after the kill " +
-                          $"(host up {(started - killed).TotalMilliseconds:0} ms, all recovered {(resumed - killed).TotalMilliseconds:0} ms after it)");
+                          $"(host up {(started - killed).TotalMilliseconds:0} ms, all recovered at {(resumed - killed).TotalMilliseconds:0} ms)");
         }
     }
 

@@ -19,7 +19,11 @@ internal sealed class BenchProcess : IDisposable
         _clock = clock;
         _ = Task.Run(async () =>
         {
-            while (await process.StandardOutput.ReadLineAsync() is { } line) _lines.Writer.TryWrite((line, clock.Elapsed));
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.Length > 0 && char.IsAsciiLetterUpper(line[0]) && line.Split(' ')[0].All(char.IsAsciiLetterUpper)) _lines.Writer.TryWrite((line, clock.Elapsed));
+                else Console.Error.WriteLine(line); // the host's own log (warnings and errors): keep it visible
+            }
             _lines.Writer.TryComplete();
         });
     }
