@@ -55,6 +55,35 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_request_that_meets_a_failing_recovery_should_be_answered_once_recovery_succeeds()
+    {
+        var id = $"jf-parked-{Guid.NewGuid():N}";
+        await _client.StartAsync(id, "ThreeSteps", "1");
+        await AwaitAssertAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
+        await _journal.OnRecovery.Fail();
+        await _journal.OnWrite.Fail();
+        Gates.Release(id);
+        var failures = 0;
+        await AwaitAssertAsync(async () => Assert.True((failures = await FailureCount(id)) > 0), Wait);
+
+        // Sent while faulted: it brings up an actor whose recovery fails with the request stashed.
+        var wait = _client.WaitAsync(id, Wait);
+        await AwaitAssertAsync(async () => Assert.True(await FailureCount(id) > failures), Wait);
+        await _journal.OnWrite.Pass();
+        await _journal.OnRecovery.Pass();
+
+        var done = await wait;
+        Assert.Equal(("4", ExecutionStatus.Completed), (done.ResultJson, done.Status));
+    }
+
+    private async Task<int> FailureCount(string id)
+    {
+        var status = await new WorkflowClient(_registry, TimeSpan.FromSeconds(1)).GetStatusAsync(id);
+        var match = System.Text.RegularExpressions.Regex.Match(status.Error ?? "", @"\(failure (\d+);");
+        return status.Status == ExecutionStatus.Faulted && match.Success ? int.Parse(match.Groups[1].Value) : 0;
+    }
+
+    [Fact]
     public async Task Failing_recovery_should_show_the_workflow_faulted_and_resume_once_the_journal_reads_again()
     {
         var id = $"jf-recovery-{Guid.NewGuid():N}";

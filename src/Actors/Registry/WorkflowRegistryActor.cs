@@ -27,6 +27,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, bool> _dormant = new(); // id → has a snapshot
     private readonly HashSet<IActorRef> _resuming = [];
     private readonly Dictionary<string, bool> _passivatedWaiting = new(); // id → has a snapshot
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _parked = new();
     private bool _resumeListed;
     private IActorRef? _drainRequester;
     private bool _closed;
@@ -91,7 +92,19 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => Stopped(t.ActorRef));
         Receive<Restart>(r =>
         {
-            if (!_workflows.ContainsKey(r.WorkflowId)) Spawn(r.WorkflowId);
+            var actor = _workflows.GetValueOrDefault(r.WorkflowId) ?? Spawn(r.WorkflowId);
+            if (_parked.Remove(r.WorkflowId, out var parked))
+                foreach (var (message, sender) in parked) actor.Tell(message, sender);
+        });
+        // A workflow actor that fails (its recovery or a write) stops with the requests it had stashed; they reach
+        // the dead letters. Keep them for its next incarnation instead of leaving their callers to time out.
+        Receive<DeadLetter>(d => d.Recipient.Path.Parent.Equals(Self.Path) && d.Message is StartWorkflow or SignalWorkflow
+            or CancelWorkflow or GetWorkflowStatus or WaitForWorkflow, d =>
+        {
+            var id = d.Recipient.Path.Name;
+            if (_passivating.TryGetValue(id, out var buffer)) buffer.Add((d.Message, d.Sender));
+            else if (_workflows.TryGetValue(id, out var actor)) actor.Tell(d.Message, d.Sender);
+            else (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).Add((d.Message, d.Sender)); // until Restart
         });
         Receive<UnfinishedWorkflows.Found>(found =>
         {
@@ -126,6 +139,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         var persistence = Akka.Persistence.Persistence.Instance.Apply(Context.System);
         persistence.JournalFor(null);
         persistence.SnapshotStoreFor(null);
+        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         QueryUnfinished();
     }
 
