@@ -44,7 +44,9 @@ public sealed class FileReplicaSpec : IDisposable
         using var second = _drill.Host(3, run: 2, serve: true);
         await Journal.Until(() => Signals.FindProcesses("replicate", _drill.LitestreamConfig) is [var p] && p != leftover.Pid, TimeSpan.FromSeconds(60), () => second.Output);
 
-        Assert.Contains($"Stopping Litestream pid {leftover.Pid} left over from a previous host", second.Output);
+        // The host's output is read from its pipe asynchronously: the line may arrive just after the process check.
+        await Journal.Until(() => second.Output.Contains($"Stopping Litestream pid {leftover.Pid} left over from a previous host"),
+            TimeSpan.FromSeconds(10), () => second.Output);
         Assert.True(leftover.HasExited);
         Assert.True(second.StopGracefully(TimeSpan.FromSeconds(30)));
     }
