@@ -91,6 +91,30 @@ public sealed class PrimitivesSpec : IDisposable
     }
 
     [Fact]
+    public async Task Workflow_sleeping_on_a_durable_timer_should_leave_memory_and_come_back_when_the_timer_is_due()
+    {
+        var id = $"napper-{Guid.NewGuid():N}";
+        var (system, _, client) = _journal.StartHost(TestRegistry.Create(), "timer-passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
+        try
+        {
+            await client.StartAsync(id, "Napper", "2500");
+            await AwaitAsync(async () => await Assert.ThrowsAsync<Akka.Actor.ActorNotFoundException>(() =>
+                system.ActorSelection($"/user/steadfast/{id}").ResolveOne(TimeSpan.FromMilliseconds(200))));
+            Assert.Equal(1, (await client.GetRuntimeStatsAsync()).DormantWorkflows);
+            Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'TimerFired.v1'"));
+
+            // Nobody asks: the registry's wake-up brings it back when the timer is due, and it finishes.
+            await AwaitAsync(() => Check(() => Assert.Equal(1,
+                _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'WorkflowCompleted.v1'"))));
+            Assert.Equal("2501", (await client.GetStatusAsync(id)).ResultJson);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    [Fact]
     public async Task Host_start_should_leave_workflows_waiting_only_for_a_signal_on_disk_until_the_signal_comes()
     {
         var waiting = $"dormant-{Guid.NewGuid():N}";

@@ -3,8 +3,14 @@ namespace Steadfast.Actors;
 /// <summary>Messages between the registry and the workflow actors it owns.</summary>
 internal static class RegistryProtocol
 {
-    /// <summary>Workflow → registry: I am idle and settled (or wait only for a signal); stop me when no message is on its way.</summary>
-    public sealed record Passivate(string WorkflowId, bool WaitingForSignal, bool HasSnapshot);
+    /// <summary>
+    /// Workflow → registry: I am idle; stop me when no message is on its way. A <paramref name="Dormant"/> workflow
+    /// is unfinished and waits only for timers and signals: bring it back at <paramref name="WakeAt"/> (its next timer) or on a message.
+    /// </summary>
+    public sealed record Passivate(string WorkflowId, bool Dormant, bool HasSnapshot, DateTimeOffset? WakeAt);
+
+    /// <summary>Registry → itself: a dormant workflow's timer is due.</summary>
+    public sealed record Wake(string WorkflowId);
 
     /// <summary>Registry → workflow: stop now (the explicit stop message; persistent actors never get a PoisonPill).</summary>
     public sealed class StopExecution

@@ -26,7 +26,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly HashSet<IActorRef> _draining = [];
     private readonly Dictionary<string, bool> _dormant = new(); // id → has a snapshot
     private readonly HashSet<IActorRef> _resuming = [];
-    private readonly Dictionary<string, bool> _passivatedWaiting = new(); // id → has a snapshot
+    private readonly Dictionary<string, Passivate> _passivatingDormant = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _parked = new();
     private bool _resumeListed;
     private IActorRef? _drainRequester;
@@ -86,7 +86,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             if (!_workflows.TryGetValue(p.WorkflowId, out var actor) || _passivating.ContainsKey(p.WorkflowId)) return;
             _passivating[p.WorkflowId] = [];
-            if (p.WaitingForSignal) _passivatedWaiting[p.WorkflowId] = p.HasSnapshot;
+            if (p.Dormant) _passivatingDormant[p.WorkflowId] = p;
             actor.Tell(StopExecution.Instance);
         });
         Receive<Terminated>(t => Stopped(t.ActorRef));
@@ -95,6 +95,10 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             var actor = _workflows.GetValueOrDefault(r.WorkflowId) ?? Spawn(r.WorkflowId);
             if (_parked.Remove(r.WorkflowId, out var parked))
                 foreach (var (message, sender) in parked) actor.Tell(message, sender);
+        });
+        Receive<Wake>(w =>
+        {
+            if (!_workflows.ContainsKey(w.WorkflowId) && _dormant.TryGetValue(w.WorkflowId, out var hasSnapshot)) Spawn(w.WorkflowId, hasSnapshot);
         });
         // A workflow actor that fails (its recovery or a write) stops with the requests it had stashed; they reach
         // the dead letters. Keep them for its next incarnation instead of leaving their callers to time out.
@@ -179,6 +183,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private IActorRef Spawn(string workflowId, bool snapshotExpected = true, IReadOnlyList<Runtime.History.HistoryEvent>? preloaded = null)
     {
         _dormant.Remove(workflowId);
+        Timers.Cancel("wake-" + workflowId);
         var actor = Context.ActorOf(WorkflowActor.Props(workflowId, _registry, _settings, _services, snapshotExpected, preloaded), workflowId);
         Context.Watch(actor);
         _workflows[workflowId] = actor;
@@ -194,7 +199,12 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _workflows.Remove(id);
         if (_passivating.Remove(id, out var buffered))
         {
-            if (_passivatedWaiting.Remove(id, out var hasSnapshot)) _dormant[id] = hasSnapshot; // a buffered message spawns it again at once
+            if (_passivatingDormant.Remove(id, out var dormant)) // a buffered message spawns it again at once
+            {
+                _dormant[id] = dormant.HasSnapshot;
+                if (dormant.WakeAt is { } due)
+                    Timers.StartSingleTimer("wake-" + id, new Wake(id), TimeSpan.FromTicks(Math.Max(0, (due - DateTimeOffset.UtcNow).Ticks)));
+            }
             _restarts.Remove(id);
             _faults.Remove(id);
             foreach (var (message, sender) in buffered) Deliver(id, message);

@@ -238,7 +238,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     {
         StartPendingWork();
 
-        if (OnlyWaitingForSignals) SetReceiveTimeout(_settings.PassivateAfter); // leaves memory until a signal brings it back
+        if (WaitingOnlyForTimersOrSignals) SetReceiveTimeout(_settings.PassivateAfter); // leaves memory until its timer or a signal
         var settled = _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
         // The snapshot is the whole history, so it is taken after snapshot-every events and then each time the
         // history has doubled: a long history is rewritten O(log n) times, not n/snapshot-every times. A finished
@@ -327,17 +327,21 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             Resolve(step.Sequence, new ChildWorkflowFailed(step.Sequence, errorType, message, DateTimeOffset.UtcNow));
     }
 
-    private bool OnlyWaitingForSignals =>
-        _state is { IsStarted: true, IsFinished: false, InFlight.IsEmpty: true, Timers.IsEmpty: true, Children.IsEmpty: true }
-        && _engine is { Outcome: var outcome, WaitingForSignals.Count: > 0 } && outcome == WorkflowOutcome.Running;
+    /// <summary>Unfinished, with nothing running: only timers and signals can move it on.</summary>
+    private bool WaitingOnlyForTimersOrSignals =>
+        _state is { IsStarted: true, IsFinished: false, InFlight.IsEmpty: true, Children.IsEmpty: true }
+        && _engine is { Outcome: var outcome } && outcome == WorkflowOutcome.Running
+        && (!_state.Timers.IsEmpty || _engine.WaitingForSignals.Count > 0);
 
     private void PassivateIfIdle()
     {
-        // Never started, finished, suspended, or waiting only for a signal: nothing in this process will move it
-        // on; a request (a signal) recovers it from the journal.
-        var idle = !_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome || OnlyWaitingForSignals;
+        // Never started, finished, suspended, or waiting only for timers and signals: nothing in this process moves
+        // it on before its next timer; the registry brings it back then, or when a request (a signal) comes.
+        var dormant = WaitingOnlyForTimersOrSignals;
+        var idle = !_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome || dormant;
         if (idle && _waiters.Count == 0 && !Context.GetChildren().Any())
-            Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, OnlyWaitingForSignals, _lastSnapshotSequenceNr > 0));
+            Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, dormant, _lastSnapshotSequenceNr > 0,
+                dormant && !_state.Timers.IsEmpty ? _state.Timers.Values.Min(t => t.FireAt) : null));
     }
 
     private WorkflowExecution NewEngine(WorkflowStarted started)
