@@ -58,11 +58,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
     public async Task A_request_that_meets_a_failing_recovery_should_be_answered_once_recovery_succeeds()
     {
         var id = $"jf-parked-{Guid.NewGuid():N}";
-        await _client.StartAsync(id, "ThreeSteps", "1");
-        await AwaitAssertAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
-        await _journal.OnRecovery.Fail();
-        await _journal.OnWrite.Fail();
-        Gates.Release(id);
+        await StartThenFailWritesAndRecoveryAtStepTwo(id);
         var failures = 0;
         await AwaitAssertAsync(async () => Assert.True((failures = await FailureCount(id)) > 0), Wait);
 
@@ -76,6 +72,16 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(("4", ExecutionStatus.Completed), (done.ResultJson, done.Status));
     }
 
+    /// <summary>Step 2's result cannot be written: the actor stops, and cannot be recovered until the journal passes again.</summary>
+    private async Task StartThenFailWritesAndRecoveryAtStepTwo(string id)
+    {
+        await _client.StartAsync(id, "ThreeSteps", "1");
+        await AwaitAssertAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
+        await _journal.OnRecovery.Fail();
+        await _journal.OnWrite.Fail();
+        Gates.Release(id);
+    }
+
     private async Task<int> FailureCount(string id)
     {
         var status = await new WorkflowClient(_registry, TimeSpan.FromSeconds(1)).GetStatusAsync(id);
@@ -87,12 +93,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
     public async Task Failing_recovery_should_show_the_workflow_faulted_and_resume_once_the_journal_reads_again()
     {
         var id = $"jf-recovery-{Guid.NewGuid():N}";
-        await _client.StartAsync(id, "ThreeSteps", "1");
-        await AwaitAssertAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
-
-        await _journal.OnRecovery.Fail();
-        await _journal.OnWrite.Fail();
-        Gates.Release(id); // step 2's result cannot be written: the actor stops, and cannot be recovered
+        await StartThenFailWritesAndRecoveryAtStepTwo(id);
 
         await AwaitAssertAsync(async () =>
         {

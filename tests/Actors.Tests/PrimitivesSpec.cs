@@ -76,8 +76,7 @@ public sealed class PrimitivesSpec : IDisposable
         {
             await client.StartAsync(id, "AwaitsApproval", "1");
             await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await client.GetStatusAsync(id)).WaitingOn));
-            await AwaitAsync(async () => await Assert.ThrowsAsync<Akka.Actor.ActorNotFoundException>(() =>
-                system.ActorSelection($"/user/steadfast/{id}").ResolveOne(TimeSpan.FromMilliseconds(200))));
+            await AwaitPassivated(system, id);
 
             await client.SignalAsync(id, "approval", new Approval("eve", true));
             await client.SignalAsync(id, "note", "\"later\"");
@@ -98,8 +97,7 @@ public sealed class PrimitivesSpec : IDisposable
         try
         {
             await client.StartAsync(id, "Napper", "2500");
-            await AwaitAsync(async () => await Assert.ThrowsAsync<Akka.Actor.ActorNotFoundException>(() =>
-                system.ActorSelection($"/user/steadfast/{id}").ResolveOne(TimeSpan.FromMilliseconds(200))));
+            await AwaitPassivated(system, id);
             Assert.Equal(1, (await client.GetRuntimeStatsAsync()).DormantWorkflows);
             Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'TimerFired.v1'"));
 
@@ -272,6 +270,11 @@ public sealed class PrimitivesSpec : IDisposable
             await system.Terminate();
         }
     }
+
+    /// <summary>Waits until the workflow's actor has left memory.</summary>
+    private static Task AwaitPassivated(Akka.Actor.ActorSystem system, string id) =>
+        AwaitAsync(async () => await Assert.ThrowsAsync<Akka.Actor.ActorNotFoundException>(() =>
+            system.ActorSelection($"/user/steadfast/{id}").ResolveOne(TimeSpan.FromMilliseconds(200))));
 
     public void Dispose() => _journal.Dispose();
 }
