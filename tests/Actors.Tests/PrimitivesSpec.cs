@@ -90,6 +90,32 @@ public sealed class PrimitivesSpec : IDisposable
     }
 
     [Fact]
+    public async Task Requests_that_arrive_while_a_workflow_passivates_should_be_answered()
+    {
+        var id = $"racing-{Guid.NewGuid():N}"; // ThreeSteps waits in its gated step 2: in memory, never idle by itself
+        var host = _journal.StartHost(TestRegistry.Create(), "racing");
+        try
+        {
+            await host.Client.StartAsync(id, "ThreeSteps", "1");
+            await AwaitAsync(async () => Assert.Contains("activity GatedIncrement (step 2, attempt 1)", (await host.Client.GetStatusAsync(id)).WaitingOn));
+
+            // The registry starts stopping it; the questions enqueued behind that are buffered until it has
+            // stopped, then go to its next incarnation, and must still reach their askers.
+            var quick = new WorkflowClient(host.Registry, TimeSpan.FromSeconds(5));
+            host.Registry.Tell(new RegistryProtocol.Passivate(id, Dormant: false, HasSnapshot: false, WakeAt: null), Akka.Actor.ActorRefs.NoSender);
+            var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => quick.GetStatusAsync(id)));
+            Assert.All(answers, s => Assert.Equal(ExecutionStatus.Running, s.Status));
+
+            Gates.Release(id);
+            Assert.Equal("4", (await host.Client.WaitAsync(id, Wait)).ResultJson);
+        }
+        finally
+        {
+            await host.System.Terminate();
+        }
+    }
+
+    [Fact]
     public async Task Workflow_sleeping_on_a_durable_timer_should_leave_memory_and_come_back_when_the_timer_is_due()
     {
         var id = $"napper-{Guid.NewGuid():N}";

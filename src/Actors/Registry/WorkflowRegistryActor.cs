@@ -166,18 +166,20 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         else Sender.Tell(notFound());
     }
 
-    private void Deliver(string workflowId, object message)
+    /// <summary>Routes a request to the workflow's actor; <paramref name="sender"/> (default: the current one) gets the answer.</summary>
+    private void Deliver(string workflowId, object message, IActorRef? sender = null)
     {
+        sender ??= Sender;
         if (_passivating.TryGetValue(workflowId, out var buffer))
         {
-            buffer.Add((message, Sender));
+            buffer.Add((message, sender));
             return;
         }
         // A start is almost always for a new id: its recovery skips the snapshot query (and replays from the
         // journal if the id did exist). A dormant workflow's entry tells; anything else may have a snapshot.
         var actor = _workflows.GetValueOrDefault(workflowId)
                     ?? Spawn(workflowId, message is not StartWorkflow && _dormant.GetValueOrDefault(workflowId, true));
-        actor.Forward(message);
+        actor.Tell(message, sender);
     }
 
     private IActorRef Spawn(string workflowId, bool snapshotExpected = true, IReadOnlyList<Runtime.History.HistoryEvent>? preloaded = null)
@@ -207,7 +209,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             }
             _restarts.Remove(id);
             _faults.Remove(id);
-            foreach (var (message, sender) in buffered) Deliver(id, message);
+            foreach (var (message, sender) in buffered) Deliver(id, message, sender);
             return;
         }
         if (_closed) return; // shutting down: the next start recovers it
