@@ -92,9 +92,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => Stopped(t.ActorRef));
         Receive<Restart>(r =>
         {
-            var actor = _workflows.GetValueOrDefault(r.WorkflowId) ?? Spawn(r.WorkflowId);
+            if (!_workflows.ContainsKey(r.WorkflowId)) Spawn(r.WorkflowId);
             if (_parked.Remove(r.WorkflowId, out var parked))
-                foreach (var (message, sender) in parked) actor.Tell(message, sender);
+                foreach (var (message, sender) in parked) Deliver(r.WorkflowId, message, sender);
         });
         Receive<Wake>(w =>
         {
@@ -106,9 +106,8 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             or CancelWorkflow or GetWorkflowStatus or WaitForWorkflow, d =>
         {
             var id = d.Recipient.Path.Name;
-            if (_passivating.TryGetValue(id, out var buffer)) buffer.Add((d.Message, d.Sender));
-            else if (_workflows.TryGetValue(id, out var actor)) actor.Tell(d.Message, d.Sender);
-            else (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).Add((d.Message, d.Sender)); // until Restart
+            if (_workflows.ContainsKey(id) || _passivating.ContainsKey(id)) Deliver(id, d.Message, d.Sender);
+            else (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).Add((d.Message, d.Sender)); // until Restart, not a spawn loop
         });
         Receive<UnfinishedWorkflows.Found>(found =>
         {
