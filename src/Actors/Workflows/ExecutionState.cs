@@ -25,6 +25,9 @@ internal sealed record ExecutionState(
 
     public bool IsFinished => Terminal is not null;
 
+    /// <summary>No activity and no child workflow is pending: only timers and signals can move it on.</summary>
+    public bool NothingRunning => InFlight.IsEmpty && Children.IsEmpty;
+
     /// <summary>The highest step journaled so far.</summary>
     public int Steps { get; init; }
 

@@ -27,6 +27,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     private WorkflowExecution? _engine;
     private readonly HashSet<int> _childrenAsked = [];
     private long _lastSnapshotSequenceNr;
+    private IReadOnlyList<HistoryEvent>? _preloaded;
 
     public WorkflowActor(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services,
         bool snapshotExpected, IReadOnlyList<HistoryEvent>? preloaded)
@@ -34,6 +35,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         // Without a snapshot to look for, recovery skips the snapshot store's query and replays the journal from
         // the start: correct either way, one round trip less for new and short-lived workflows. With the history
         // read in bulk at host start, recovery only asks the journal for the highest sequence number.
+        _preloaded = preloaded;
         Recovery = preloaded is not null ? new Recovery(SnapshotSelectionCriteria.None, toSequenceNr: 0)
             : snapshotExpected ? Recovery.Default : new Recovery(SnapshotSelectionCriteria.None);
         _workflowId = workflowId;
@@ -51,11 +53,12 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Recover<Tagged>(t => _state = _state.Apply((HistoryEvent)t.Payload)); // journals that keep the tag wrapper (the test kit's)
         Recover<RecoveryCompleted>(_ =>
         {
-            if (preloaded is not null)
+            if (_preloaded is { } history)
             {
-                if (LastSequenceNr != preloaded.Count) // cannot happen with one writer; recover through the plugin instead
-                    throw new InvalidOperationException($"The history read at start has {preloaded.Count} events, the journal {LastSequenceNr}");
-                _state = ExecutionState.From(preloaded);
+                _preloaded = null; // the state holds the events from here on
+                if (LastSequenceNr != history.Count) // cannot happen with one writer; recover through the plugin instead
+                    throw new InvalidOperationException($"The history read at start has {history.Count} events, the journal {LastSequenceNr}");
+                _state = ExecutionState.From(history);
             }
             Resume();
         });
@@ -187,7 +190,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             return;
         }
         var waitingForSignalAfter = _engine.Outcome == WorkflowOutcome.Running && _engine.WaitingForSignals.Count > 0
-            && events.Aggregate(_state, (s, e) => s.Apply(e)) is { InFlight.IsEmpty: true, Timers.IsEmpty: true, Children.IsEmpty: true };
+            && events.Aggregate(_state, (s, e) => s.Apply(e)) is { NothingRunning: true, Timers.IsEmpty: true };
         PersistAll(events.Select((e, i) => JournalTags.ForJournal(e, waitingForSignalAfter && i == events.Count - 1)),
             e => _state = _state.Apply(e is Tagged t ? (HistoryEvent)t.Payload : (HistoryEvent)e));
         DeferAsync(events[^1], _ =>
@@ -329,7 +332,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     /// <summary>Unfinished, with nothing running: only timers and signals can move it on.</summary>
     private bool WaitingOnlyForTimersOrSignals =>
-        _state is { IsStarted: true, IsFinished: false, InFlight.IsEmpty: true, Children.IsEmpty: true }
+        _state is { IsStarted: true, IsFinished: false, NothingRunning: true }
         && _engine is { Outcome: var outcome } && outcome == WorkflowOutcome.Running
         && (!_state.Timers.IsEmpty || _engine.WaitingForSignals.Count > 0);
 
