@@ -29,11 +29,15 @@ internal sealed class BenchProcess : IDisposable
     }
 
     /// <summary>Starts <c>bench-host --role <paramref name="role"/></c> with <paramref name="arguments"/>; times are read on <paramref name="clock"/>.</summary>
-    public static BenchProcess Start(Stopwatch clock, string role, params string[] arguments)
+    public static BenchProcess Start(Stopwatch clock, string role, params string[] arguments) =>
+        StartCommand(clock, ["bench-host", "--role", role, .. arguments]);
+
+    /// <summary>Starts this executable with <paramref name="arguments"/> (a hidden bench command and its options).</summary>
+    public static BenchProcess StartCommand(Stopwatch clock, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(BenchProcess).Assembly.Location);
-        foreach (var a in new[] { "bench-host", "--role", role }.Concat(arguments)) info.ArgumentList.Add(a);
+        foreach (var a in arguments) info.ArgumentList.Add(a);
         return new BenchProcess(Process.Start(info)!, clock);
     }
 

@@ -147,21 +147,11 @@ internal static class ReplicationBench
     /// <summary>Starts a victim process that starts <paramref name="count"/> hanging workflows, waits <paramref name="settle"/> after READY, then SIGKILLs it.</summary>
     internal static async Task RunVictimAndKill(string dataDirectory, string? replica, int count, TimeSpan settle, CancellationToken cancel)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(ReplicationBench).Assembly.Location);
-        foreach (var a in new[] { "bench-victim", "--data", dataDirectory, "--workflows", count.ToString() }) info.ArgumentList.Add(a);
-        if (replica is not null) foreach (var a in new[] { "--replica", replica }) info.ArgumentList.Add(a);
-        using var victim = Process.Start(info)!;
-        try
-        {
-            while (await victim.StandardOutput.ReadLineAsync(cancel) is { } line && line != "READY") { }
-            await Task.Delay(settle, cancel);
-        }
-        finally
-        {
-            victim.Kill(entireProcessTree: true); // SIGKILL, Litestream child included
-            await victim.WaitForExitAsync(cancel);
-        }
+        string[] options = ["bench-victim", "--data", dataDirectory, "--workflows", count.ToString()];
+        using var victim = BenchProcess.StartCommand(Stopwatch.StartNew(), replica is null ? options : [.. options, "--replica", replica]);
+        await victim.WaitForAsync("READY", TimeSpan.FromMinutes(10), cancel: cancel);
+        await Task.Delay(settle, cancel);
+        await victim.KillAsync(); // SIGKILL, Litestream child included
     }
 
 }
