@@ -26,18 +26,26 @@ public static class StorageConfig
 
     /// <summary>
     /// The plugin's connection options for the file: the same connection string plus a per-connection
-    /// <see cref="Storage.SqliteBusyTimeout"/>, which HOCON cannot express. Add it to the actor system's setup.
+    /// <see cref="Storage.SqliteBusyTimeout"/> and <see cref="Storage.YieldBeforeDatabaseWork"/>, which HOCON
+    /// cannot express. Add it to the actor system's setup.
     /// </summary>
     public static DataOptionsSetup SqliteSetup(string databasePath) => new(new DataOptions()
         .UseConnectionString(SqliteProvider, ConnectionString(databasePath))
-        .UseInterceptor(new Storage.SqliteBusyTimeout(TimeSpan.FromSeconds(30))));
+        .UseInterceptor(new Storage.SqliteBusyTimeout(TimeSpan.FromSeconds(30)))
+        .UseInterceptor(new Storage.YieldBeforeDatabaseWork()));
 
     /// <summary>The actor system setup for a Steadfast journal file: <paramref name="config"/> plus <see cref="SqliteSetup"/>.</summary>
     public static ActorSystemSetup SqliteSystemSetup(string databasePath, Config config) =>
         BootstrapSetup.Create().WithConfig(config).And(SqliteSetup(databasePath));
 
-    /// <summary>HOCON that points every persistence plugin at <paramref name="databasePath"/>.</summary>
-    public static Config ForSqlite(string databasePath) => ForProvider(ConnectionString(databasePath), SqliteProvider);
+    /// <summary>
+    /// HOCON that points every persistence plugin at <paramref name="databasePath"/>. SQLite has one writer, so the
+    /// journal writes one batch at a time (the plugin's default of 3 only adds lock waits); the writes that queue
+    /// meanwhile form the next batch.
+    /// </summary>
+    public static Config ForSqlite(string databasePath) =>
+        ConfigurationFactory.ParseString("akka.persistence.journal.sql.parallelism = 1")
+            .WithFallback(ForProvider(ConnectionString(databasePath), SqliteProvider));
 
     /// <summary>HOCON for any provider linq2db supports (PostgreSQL later uses the same path).</summary>
     public static Config ForProvider(string connectionString, string providerName)
