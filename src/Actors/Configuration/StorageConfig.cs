@@ -41,11 +41,16 @@ public static class StorageConfig
     /// <summary>
     /// HOCON that points every persistence plugin at <paramref name="databasePath"/>. SQLite has one writer, so the
     /// journal writes one batch at a time (the plugin's default of 3 only adds lock waits); the writes that queue
-    /// meanwhile form the next batch.
+    /// meanwhile form the next batch. The journal is the plugin's with batched sequence-number reads
+    /// (<see cref="Storage.SteadfastSqlJournal"/>).
     /// </summary>
     public static Config ForSqlite(string databasePath) =>
-        ConfigurationFactory.ParseString("akka.persistence.journal.sql.parallelism = 1")
-            .WithFallback(ForProvider(ConnectionString(databasePath), SqliteProvider));
+        ConfigurationFactory.ParseString($$"""
+            akka.persistence.journal.sql {
+              class = "{{typeof(Storage.SteadfastSqlJournal).AssemblyQualifiedName}}"
+              parallelism = 1
+            }
+            """).WithFallback(ForProvider(ConnectionString(databasePath), SqliteProvider));
 
     /// <summary>HOCON for any provider linq2db supports (PostgreSQL later uses the same path).</summary>
     public static Config ForProvider(string connectionString, string providerName)
