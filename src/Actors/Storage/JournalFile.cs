@@ -10,8 +10,9 @@ public static class JournalFile
     private static readonly string[] OurTables = ["journal", "tags", "snapshot", "journal_metadata", "_litestream_seq", "_litestream_lock"];
 
     /// <summary>
-    /// Creates the folder, refuses a file that is not SQLite or holds other tables, and switches the file to
-    /// WAL (the plugin does not; the mode is stored in the file). Changes nothing in a file it refuses.
+    /// Creates the folder, refuses a file that is not SQLite or holds other tables, switches the file to WAL (the
+    /// plugin does not; the mode is stored in the file) and adds the <see cref="LifecycleIndexes"/>. Changes
+    /// nothing in a file it refuses.
     /// </summary>
     /// <exception cref="JournalFileException">The file is not usable as a Steadfast journal.</exception>
     public static void Prepare(string path)
@@ -33,6 +34,7 @@ public static class JournalFile
             using var write = connection.CreateCommand();
             write.CommandText = "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS _steadfast_write_check(x); DROP TABLE _steadfast_write_check; COMMIT;";
             write.ExecuteNonQuery();
+            LifecycleIndexes.Ensure(connection);
         }
         catch (SqliteException e)
         {

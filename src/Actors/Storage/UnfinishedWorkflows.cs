@@ -4,8 +4,8 @@ using Steadfast.Runtime.History;
 namespace Steadfast.Actors.Storage;
 
 /// <summary>
-/// Finds the workflows to resume at host start, from the plugin's tag table: started and not finished, split into
-/// those to recover now and the dormant ones whose newest event left them waiting only for a signal.
+/// Finds the workflows to resume at host start: started and not finished (<see cref="LifecycleIndexes"/>), split into
+/// those to recover now and the dormant ones whose newest event carries the waiting-for-signal tag.
 /// </summary>
 /// <remarks>
 /// A direct read-only query rather than Akka.Persistence.Query's CurrentEventsByTag: that stream is bounded by
@@ -47,18 +47,18 @@ public static class UnfinishedWorkflows
         await connection.OpenAsync(cancellationToken);
         await using (var exists = connection.CreateCommand())
         {
-            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('tags', 'snapshot')";
-            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! < 2) return new([]); // a new journal: the plugin creates its tables on first use
+            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tags', 'snapshot')";
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! < 3) return new([]); // a new journal: the plugin creates its tables on first use
         }
         await using var command = connection.CreateCommand();
         // Dormant: the newest journal row of the workflow carries the waiting-for-signal tag. Each is one probe of the
         // (persistence_id, sequence_nr) index; "+w.tag" keeps SQLite off the tag index, which made this O(n²):
         // 9.4 s instead of 22 ms for 10,000 dormant workflows.
-        command.CommandText = """
+        command.CommandText = $$"""
             WITH unfinished AS (
-              SELECT persistence_id FROM tags WHERE tag = $started
+              SELECT persistence_id FROM journal WHERE {{LifecycleIndexes.Started}}
               EXCEPT
-              SELECT persistence_id FROM tags WHERE tag = $finished)
+              SELECT persistence_id FROM journal WHERE {{LifecycleIndexes.Finished}})
             SELECT u.persistence_id,
                    EXISTS (SELECT 1 FROM tags w
                            WHERE w.persistence_id = u.persistence_id
@@ -67,8 +67,6 @@ public static class UnfinishedWorkflows
                    EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = u.persistence_id)
             FROM unfinished u
             """;
-        command.Parameters.AddWithValue("$started", JournalTags.StartedTag);
-        command.Parameters.AddWithValue("$finished", JournalTags.FinishedTag);
         command.Parameters.AddWithValue("$waiting", JournalTags.WaitingForSignalTag);
         var all = new List<Unfinished>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -50,7 +50,7 @@ internal static class InspectionBench
             figures.Add("cli_list_process_ms", TimeProcess("list", "--db", scratch.Database));
             figures.Add("cli_history_10k_process_ms", TimeProcess("history", "long", "--db", scratch.Database, "--json"));
         }
-        figures.Add("executions", Scalar(scratch.Database, "SELECT COUNT(*) FROM tags WHERE tag = 'steadfast:started'"));
+        figures.Add("executions", Scalar(scratch.Database, $"SELECT COUNT(*) FROM journal WHERE {Steadfast.Actors.Storage.LifecycleIndexes.Started}"));
         figures.Add("long_workflow_events", Scalar(scratch.Database, "SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-long'"));
         figures.Print(json, runs, "inspection: in-process query times and whole CLI processes");
         return 0;

@@ -78,14 +78,14 @@ public sealed class JournalReader : IDisposable
     public IReadOnlyList<ExecutionSummary> List(string? status, string? type, int limit, int offset)
     {
         using var cmd = _connection.CreateCommand();
-        // Per execution: its start row (from the start tag) and its newest row (one index probe on
+        // Per execution: its start row (from the start index) and its newest row (one index probe on
         // (persistence_id, sequence_number)); the newest row says the status, the time it finished and the count.
         // Joining the finish tags by persistence id instead made SQLite scan them per row: minutes at 100k.
-        cmd.CommandText = """
+        cmd.CommandText = $$"""
             WITH execution AS (
-              SELECT s.persistence_id AS pid, s.ordering_id AS started_row,
+              SELECT s.persistence_id AS pid, s.ordering AS started_row,
                      (SELECT ordering FROM journal x WHERE x.persistence_id = s.persistence_id ORDER BY sequence_number DESC LIMIT 1) AS last_row
-              FROM tags s WHERE s.tag = $started
+              FROM journal s WHERE s.{{LifecycleIndexes.Started}}
             )
             SELECT e.pid,
                    json_extract(CAST(j.message AS TEXT), '$.workflowType') AS type,
@@ -103,7 +103,6 @@ public sealed class JournalReader : IDisposable
             ORDER BY e.started_row DESC
             LIMIT $limit OFFSET $offset
             """;
-        cmd.Parameters.AddWithValue("$started", JournalTags.StartedTag);
         cmd.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$limit", limit);

@@ -39,6 +39,9 @@ public static class HistoryEventCodec
     public static string ManifestOf(HistoryEvent e) =>
         ManifestByType.TryGetValue(e.GetType(), out var m) ? m : throw new ArgumentException($"{e.GetType().Name} is not a history event with a stored format.");
 
+    /// <summary>The stored manifest of events of type <typeparamref name="T"/>.</summary>
+    public static string ManifestOf<T>() where T : HistoryEvent => ManifestByType[typeof(T)];
+
     /// <summary>Encodes an event as UTF-8 JSON.</summary>
     public static byte[] Encode(HistoryEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), Options);
 

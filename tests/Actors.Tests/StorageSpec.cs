@@ -1,0 +1,69 @@
+using Microsoft.Data.Sqlite;
+using Steadfast.Actors.Storage;
+using Steadfast.Runtime;
+
+using static Steadfast.Actors.Tests.Eventually;
+
+namespace Steadfast.Actors.Tests;
+
+/// <summary>What the journal file holds besides the events, and the reads Steadfast runs on it directly.</summary>
+public sealed class StorageSpec : IDisposable
+{
+    private readonly SqliteJournal _journal = new();
+
+    [Fact]
+    public async Task Next_host_start_should_find_unfinished_workflows_through_the_lifecycle_indexes_with_no_tag_rows_for_starts_and_finishes()
+    {
+        var running = $"running-{Guid.NewGuid():N}";
+        var finished = $"finished-{Guid.NewGuid():N}";
+        Gates.Release(finished);
+        var host = _journal.StartHost(TestRegistry.Create());
+        await host.Client.StartAsync(running, "ThreeSteps", "1");
+        await host.Client.StartAsync(finished, "ThreeSteps", "1");
+        Assert.Equal(ExecutionStatus.Completed, (await host.Client.WaitAsync(finished, TimeSpan.FromSeconds(20))).Status);
+        await AwaitAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await host.Client.GetStatusAsync(running)).WaitingOn));
+        await host.System.Terminate();
+
+        JournalFile.Prepare(_journal.Path); // as the next host start does, now that the plugin has created its tables
+        Assert.Equal(0, _journal.Count("SELECT COUNT(*) FROM tags"));
+        Assert.Contains("INDEX steadfast_started", QueryPlan($"SELECT persistence_id FROM journal WHERE {LifecycleIndexes.Started}"));
+        Assert.Contains("INDEX steadfast_finished", QueryPlan($"SELECT persistence_id FROM journal WHERE {LifecycleIndexes.Finished}"));
+        var found = await _journal.FindUnfinished();
+        Assert.Equal([running], found.Recover);
+        Assert.Empty(found.Dormant);
+        Gates.Release(running);
+    }
+
+    [Fact]
+    public async Task Highest_sequence_numbers_read_together_should_each_get_their_own_id()
+    {
+        var host = _journal.StartHost(TestRegistry.Create());
+        var ids = Enumerable.Range(0, 3).Select(i => $"seq-{i}-{Guid.NewGuid():N}").ToList();
+        foreach (var id in ids) Gates.Release(id);
+        foreach (var id in ids) await host.Client.StartAsync(id, "ThreeSteps", "1");
+        foreach (var id in ids) Assert.Equal(ExecutionStatus.Completed, (await host.Client.WaitAsync(id, TimeSpan.FromSeconds(20))).Status);
+        await host.System.Terminate();
+
+        // 600 unknown ids make the batch span two queries of 500.
+        var asked = ids.Select(WorkflowActor.PersistenceIdOf).Concat(Enumerable.Range(0, 600).Select(i => $"workflow-absent-{i}")).ToList();
+        var reader = new HighestSequenceNrReader(StorageConfig.ConnectionString(_journal.Path));
+        var answers = await Task.WhenAll(asked.Select(reader.ReadAsync));
+        var expected = asked.Select(id => _journal.Count($"SELECT COALESCE(MAX(sequence_number), 0) FROM journal WHERE persistence_id = '{id}'")).ToList();
+        Assert.Equal(expected, answers);
+        Assert.All(answers.Take(ids.Count), n => Assert.Equal(8, n));
+    }
+
+    private string QueryPlan(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_journal.Path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var rows = command.ExecuteReader();
+        var plan = new List<string>();
+        while (rows.Read()) plan.Add(rows.GetString(3));
+        return string.Join(" / ", plan);
+    }
+
+    public void Dispose() => _journal.Dispose();
+}
