@@ -86,8 +86,8 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         });
         Command<WaitForWorkflow>(_ =>
         {
-            var status = Status();
-            if (status.IsSettled || status.Status == ExecutionStatus.NotFound) Sender.Tell(status);
+            // Settled or unknown: answer now. The full status (recent events as JSON) is built only for the answer.
+            if (!_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome) Sender.Tell(Status());
             else _waiters.Add(Sender);
             PassivateIfIdle();
         });
