@@ -27,7 +27,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
             """).WithFallback(SqliteJournal.SteadfastOverrides).WithFallback(SteadfastSettings.Reference), "journal-failure")
     {
         _registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config),
-            SqliteJournal.Services(), findUnfinished: null), "steadfast");
+            SqliteJournal.Services(), reads: null), "steadfast");
         _client = new WorkflowClient(_registry, Wait);
         _journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
         _snapshots = TestSnapshotStore.FromRef(Persistence.Instance.Apply(Sys).SnapshotStoreFor(null));

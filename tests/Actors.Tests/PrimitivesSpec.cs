@@ -182,6 +182,40 @@ public sealed class PrimitivesSpec : IDisposable
     }
 
     [Fact]
+    public async Task Dormant_workflows_signalled_together_should_each_recover_from_its_own_history()
+    {
+        var ids = Enumerable.Range(0, 60).Select(i => $"woken-{i}-{Guid.NewGuid():N}").ToList();
+        var first = _journal.StartHost(TestRegistry.Create(), "before");
+        try
+        {
+            foreach (var (id, i) in ids.Select((id, i) => (id, i))) await first.Client.StartAsync(id, "AddsSignal", (100 * i).ToString());
+            await AwaitAsync(async () =>
+            {
+                foreach (var id in ids) Assert.Contains("signal 'add'", (await first.Client.GetStatusAsync(id)).WaitingOn);
+            });
+        }
+        finally
+        {
+            await first.System.Terminate();
+        }
+
+        var second = _journal.StartHost(TestRegistry.Create(), "after");
+        try
+        {
+            await AwaitAsync(async () => Assert.Equal(ids.Count, (await second.Client.GetRuntimeStatsAsync()).DormantWorkflows));
+            // All at once: the registry reads their histories in bulk and each actor must recover from its own.
+            await Task.WhenAll(ids.Select((id, i) => second.Client.SignalAsync(id, "add", i)));
+            var results = await Task.WhenAll(ids.Select(id => second.Client.WaitAsync(id, Wait)));
+            Assert.Equal(ids.Select((_, i) => (100 * i + 1 + i).ToString()), results.Select(r => r.ResultJson));
+            Assert.Equal(0, (await second.Client.GetRuntimeStatsAsync()).DormantWorkflows);
+        }
+        finally
+        {
+            await second.System.Terminate();
+        }
+    }
+
+    [Fact]
     public async Task Signal_wait_with_timeout_should_time_out_durably()
     {
         var id = $"sig-timeout-{Guid.NewGuid():N}";

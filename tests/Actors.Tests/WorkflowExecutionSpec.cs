@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Steadfast.Runtime;
+using Steadfast.Actors.Storage;
 
 namespace Steadfast.Actors.Tests;
 
@@ -14,7 +15,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     private WorkflowExecutionSpec(SqliteJournal journal) : base(journal.Setup(), "spec")
     {
         _journal = journal;
-        var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config), SqliteJournal.Services(), journal.FindUnfinished), "steadfast");
+        var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config), SqliteJournal.Services(), JournalReads.ForFile(journal.Path)), "steadfast");
         _client = new WorkflowClient(registry, Wait);
     }
 
@@ -80,7 +81,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData("", "ThreeSteps", "1", StartRejection.InvalidId, "is invalid")]
     [InlineData("has space", "ThreeSteps", "1", StartRejection.InvalidId, "is invalid")]
     [InlineData("../etc/passwd", "ThreeSteps", "1", StartRejection.InvalidId, "is invalid")]
-    [InlineData("ok-id", "NoSuchWorkflow", "1", StartRejection.UnknownType, "'NoSuchWorkflow' is not registered. Registered: AwaitsApproval, CallsUnregistered")]
+    [InlineData("ok-id", "NoSuchWorkflow", "1", StartRejection.UnknownType, "'NoSuchWorkflow' is not registered. Registered: AddsSignal, AwaitsApproval, CallsUnregistered")]
     [InlineData("ok-id", "ThreeSteps", "{not json", StartRejection.MalformedInput, "Input is not valid JSON")]
     [InlineData("ok-id", "ThreeSteps", "\"text\"", StartRejection.MalformedInput, "does not fit Int32")]
     [InlineData("ok-id", "Ordering", "{\"sku\":\"a\",\"quantity\":\"many\"}", StartRejection.MalformedInput, "does not fit Order")]

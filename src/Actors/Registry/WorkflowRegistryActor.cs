@@ -16,7 +16,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly SteadfastRegistry _registry;
     private readonly SteadfastSettings _settings;
     private readonly IServiceProvider _services;
-    private readonly Func<Task<UnfinishedWorkflows.Found>>? _findUnfinished;
+    private readonly JournalReads? _reads;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _workflows = new();
     private readonly Dictionary<IActorRef, string> _idsByActor = new();
@@ -28,16 +28,18 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly HashSet<IActorRef> _resuming = [];
     private readonly Dictionary<string, Passivate> _passivatingDormant = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _parked = new();
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _waking = new(); // dormant ids whose histories are being read
+    private bool _readingHistories;
     private bool _resumeListed;
     private IActorRef? _drainRequester;
     private bool _closed;
 
-    public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<UnfinishedWorkflows.Found>>? findUnfinished)
+    public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, JournalReads? reads)
     {
         _registry = registry;
         _settings = settings;
         _services = services;
-        _findUnfinished = findUnfinished;
+        _reads = reads;
 
         Receive<StartWorkflow>(m =>
         {
@@ -98,7 +100,20 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         });
         Receive<Wake>(w =>
         {
-            if (!_workflows.ContainsKey(w.WorkflowId) && _dormant.TryGetValue(w.WorkflowId, out var hasSnapshot)) Spawn(w.WorkflowId, hasSnapshot);
+            if (_workflows.ContainsKey(w.WorkflowId) || _waking.ContainsKey(w.WorkflowId) || !_dormant.TryGetValue(w.WorkflowId, out var hasSnapshot)) return;
+            if (_reads is null) Spawn(w.WorkflowId, hasSnapshot);
+            else Waking(w.WorkflowId);
+        });
+        Receive<HistoriesRead>(read =>
+        {
+            _readingHistories = false;
+            foreach (var id in read.WorkflowIds)
+            {
+                if (!_waking.Remove(id, out var buffered)) continue;
+                var actor = _workflows.GetValueOrDefault(id) ?? Spawn(id, _dormant.GetValueOrDefault(id, true), read.Histories?.GetValueOrDefault(id));
+                foreach (var (message, sender) in buffered) actor.Tell(message, sender);
+            }
+            ReadWakingHistories(); // the ids that came while this read ran
         });
         // A workflow actor that fails (its recovery or a write) stops with the requests it had stashed; they reach
         // the dead letters. Keep them for its next incarnation instead of leaving their callers to time out.
@@ -121,7 +136,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         });
         Receive<Resumed>(_ => _resuming.Remove(Sender));
         Receive<GetRuntimeStats>(_ => Sender.Tell(new RuntimeStats(_workflows.Count, _dormant.Count,
-            ResumeDone: (_resumeListed || _findUnfinished is null) && _resuming.Count == 0)));
+            ResumeDone: (_resumeListed || _reads is null) && _resuming.Count == 0)));
         Receive<ResumeQueryFailed>(f =>
         {
             _log.Error(f.Error, "Could not list unfinished workflows; retrying in {0}", _settings.RestartBackoffMax);
@@ -132,9 +147,12 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Props of the registry; <paramref name="findUnfinished"/> lists the workflows to resume at start (none when null).</summary>
-    public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, Func<Task<UnfinishedWorkflows.Found>>? findUnfinished) =>
-        Akka.Actor.Props.Create(() => new WorkflowRegistryActor(registry, settings, services, findUnfinished));
+    /// <summary>
+    /// Props of the registry; <paramref name="reads"/> lists the workflows to resume at start and reads histories in
+    /// bulk (without it nothing is resumed at start and every recovery goes through the plugin).
+    /// </summary>
+    public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, JournalReads? reads) =>
+        Akka.Actor.Props.Create(() => new WorkflowRegistryActor(registry, settings, services, reads));
 
     protected override void PreStart()
     {
@@ -174,11 +192,44 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             buffer.Add((message, sender));
             return;
         }
-        // A start is almost always for a new id: its recovery skips the snapshot query (and replays from the
-        // journal if the id did exist). A dormant workflow's entry tells; anything else may have a snapshot.
-        var actor = _workflows.GetValueOrDefault(workflowId)
-                    ?? Spawn(workflowId, message is not StartWorkflow && _dormant.GetValueOrDefault(workflowId, true));
+        if (_waking.TryGetValue(workflowId, out var waking))
+        {
+            waking.Add((message, sender));
+            return;
+        }
+        if (!_workflows.TryGetValue(workflowId, out var actor))
+        {
+            // A start is almost always for a new id: its recovery skips the snapshot query (and replays the journal
+            // if the id did exist). Any other request is for an existing workflow: read its history in bulk.
+            if (message is StartWorkflow || _reads is null)
+                actor = Spawn(workflowId, message is not StartWorkflow && _dormant.GetValueOrDefault(workflowId, true));
+            else
+            {
+                Waking(workflowId).Add((message, sender));
+                return;
+            }
+        }
         actor.Tell(message, sender);
+    }
+
+    /// <summary>
+    /// Brings a workflow that is not in memory back: its history is read together with those of the others woken
+    /// meanwhile (one query per 500 ids instead of the plugin's query and replay stream each), then its actor
+    /// recovers from it; one with a snapshot, or unknown, recovers through the plugin. Requests wait in the buffer.
+    /// </summary>
+    private List<(object Message, IActorRef Sender)> Waking(string workflowId)
+    {
+        var buffer = _waking[workflowId] = [];
+        ReadWakingHistories();
+        return buffer;
+    }
+
+    private void ReadWakingHistories()
+    {
+        if (_readingHistories || _waking.Count == 0) return;
+        _readingHistories = true;
+        var ids = _waking.Keys.ToList();
+        _reads!.ReadHistories(ids).PipeTo(Self, success: h => new HistoriesRead(ids, h), failure: _ => new HistoriesRead(ids, null)); // no history: the plugin recovers it
     }
 
     private IActorRef Spawn(string workflowId, bool snapshotExpected = true, IReadOnlyList<Runtime.History.HistoryEvent>? preloaded = null)
@@ -220,7 +271,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     }
 
     private void QueryUnfinished() =>
-        _findUnfinished?.Invoke().PipeTo(Self, failure: e => new ResumeQueryFailed(e));
+        _reads?.FindUnfinished().PipeTo(Self, failure: e => new ResumeQueryFailed(e));
+
+    private sealed record HistoriesRead(IReadOnlyList<string> WorkflowIds, IReadOnlyDictionary<string, IReadOnlyList<Runtime.History.HistoryEvent>>? Histories);
 
     private sealed class ResumeNow
     {

@@ -23,8 +23,6 @@ public static class UnfinishedWorkflows
     /// <summary>Histories read in one pass for the workflows recovered at start (more recover one by one through the plugin).</summary>
     public const int MaxPreloaded = 10_000;
 
-    private const int IdsPerQuery = 500;
-
     /// <summary>The unfinished workflows: <see cref="Recover"/> now, <see cref="Dormant"/> until a signal comes.</summary>
     public sealed record Found(IReadOnlyList<Unfinished> All)
     {
@@ -77,37 +75,9 @@ public static class UnfinishedWorkflows
             all.Add(new(persistenceId[WorkflowActor.PersistenceIdPrefix.Length..], reader.GetBoolean(1), reader.GetBoolean(2)));
         }
         await reader.DisposeAsync();
-        return new(await WithHistories(connection, all, cancellationToken));
-    }
-
-    /// <summary>
-    /// Reads the journals of the workflows to recover now (without a snapshot) in a few range queries: the plugin's
-    /// recovery costs a replay stream and a query per workflow. Nothing writes these ids meanwhile (their actors do
-    /// not exist yet; the registry skips any a message brought back first), and each actor still checks the
-    /// plugin's highest sequence number against the history it is given.
-    /// </summary>
-    private static async Task<List<Unfinished>> WithHistories(SqliteConnection connection, List<Unfinished> all, CancellationToken cancellationToken)
-    {
+        // The workflows to recover now (without a snapshot) get their whole journal read here, in a few range queries.
         var wanted = all.Where(u => u is { Dormant: false, HasSnapshot: false }).Take(MaxPreloaded).Select(u => u.WorkflowId).ToList();
-        var histories = new Dictionary<string, List<HistoryEvent>>();
-        foreach (var chunk in wanted.Chunk(IdsPerQuery))
-        {
-            await using var command = connection.CreateCommand();
-            var names = chunk.Select((id, i) => command.Parameters.AddWithValue($"$p{i}", WorkflowActor.PersistenceIdOf(id)).ParameterName);
-            command.CommandText = $"""
-                SELECT persistence_id, sequence_number, manifest, message FROM journal
-                WHERE persistence_id IN ({string.Join(", ", names)}) AND deleted = 0
-                ORDER BY persistence_id, sequence_number
-                """;
-            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                var id = rows.GetString(0)[WorkflowActor.PersistenceIdPrefix.Length..];
-                var events = histories.TryGetValue(id, out var list) ? list : histories[id] = [];
-                if (rows.GetInt64(1) != events.Count + 1) continue; // a gap: leave this one to the plugin's recovery
-                events.Add(HistoryEventCodec.Decode((byte[])rows.GetValue(3), rows.GetString(2)));
-            }
-        }
-        return all.Select(u => histories.TryGetValue(u.WorkflowId, out var h) && h.Count > 0 ? u with { History = h } : u).ToList();
+        var histories = await WorkflowHistories.ReadAsync(connection, wanted, cancellationToken);
+        return new(all.Select(u => histories.TryGetValue(u.WorkflowId, out var h) ? u with { History = h } : u).ToList());
     }
 }

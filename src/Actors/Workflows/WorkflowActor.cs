@@ -34,7 +34,8 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     {
         // Without a snapshot to look for, recovery skips the snapshot store's query and replays the journal from
         // the start: correct either way, one round trip less for new and short-lived workflows. With the history
-        // read in bulk at host start, recovery only asks the journal for the highest sequence number.
+        // read in bulk (at host start, or woken with others by the registry), recovery only asks the journal for
+        // the highest sequence number.
         _preloaded = preloaded;
         Recovery = preloaded is not null ? new Recovery(SnapshotSelectionCriteria.None, toSequenceNr: 0)
             : snapshotExpected ? Recovery.Default : new Recovery(SnapshotSelectionCriteria.None);
@@ -56,8 +57,9 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             if (_preloaded is { } history)
             {
                 _preloaded = null; // the state holds the events from here on
-                if (LastSequenceNr != history.Count) // cannot happen with one writer; recover through the plugin instead
-                    throw new InvalidOperationException($"The history read at start has {history.Count} events, the journal {LastSequenceNr}");
+                if (LastSequenceNr != history.Count || history[0] is not WorkflowStarted { WorkflowId: var owner } || owner != _workflowId)
+                    throw new InvalidOperationException( // cannot happen with one writer; recover through the plugin instead
+                        $"The history read in bulk ({history.Count} events) does not match the journal of {_workflowId} ({LastSequenceNr} events)");
                 _state = ExecutionState.From(history);
             }
             Resume();

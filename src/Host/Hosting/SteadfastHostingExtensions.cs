@@ -32,7 +32,7 @@ public static class SteadfastHostingExtensions
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();
             var workflows = system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services,
-                () => UnfinishedWorkflows.FindAsync(options.DatabasePath)), "steadfast");
+                JournalReads.ForFile(options.DatabasePath)), "steadfast");
             actors.Register<WorkflowRegistryActor>(workflows);
             // Graceful stop: refuse new requests, let journal writes in flight finish and acknowledge, then let
             // Akka stop (and after it the host stops Litestream, which ships the last frames).

@@ -26,6 +26,13 @@ public sealed class AwaitsApproval : Workflow<int, string>
     }
 }
 
+/// <summary>Increments its input once, then adds what the "add" signal brings: the result depends on both.</summary>
+public sealed class AddsSignal : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(WorkflowContext ctx, int input) =>
+        await ctx.CallAsync<Increment, int, int>(input) + await ctx.WaitForSignalAsync<int>("add");
+}
+
 public sealed class ParentOfThree : Workflow<int, int>
 {
     public override async Task<int> RunAsync(WorkflowContext ctx, int input)

@@ -101,6 +101,7 @@ public static class TestRegistry
             .AddWorkflow<CallsUnregistered>()
             .AddWorkflow<Napper>()
             .AddWorkflow<AwaitsApproval>()
+            .AddWorkflow<AddsSignal>()
             .AddWorkflow<ParentOfThree>()
             .AddWorkflow<CancellableWork>()
             .AddWorkflow<FanOut>()
