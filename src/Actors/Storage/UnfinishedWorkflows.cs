@@ -36,12 +36,7 @@ public static class UnfinishedWorkflows
     /// <summary>Reads the unfinished workflows of the journal at <paramref name="databasePath"/>.</summary>
     public static async Task<Found> FindAsync(string databasePath, CancellationToken cancellationToken = default)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadOnly,
-            DefaultTimeout = 30,
-        }.ToString());
+        await using var connection = new SqliteConnection(StorageConfig.ReadOnlyConnectionString(databasePath));
         await connection.OpenAsync(cancellationToken);
         await using (var exists = connection.CreateCommand())
         {

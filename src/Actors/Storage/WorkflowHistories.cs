@@ -16,12 +16,7 @@ public static class WorkflowHistories
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<HistoryEvent>>> ReadAsync(string databasePath, IReadOnlyCollection<string> workflowIds,
         CancellationToken cancellationToken = default)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadOnly,
-            DefaultTimeout = 30,
-        }.ToString());
+        await using var connection = new SqliteConnection(StorageConfig.ReadOnlyConnectionString(databasePath));
         await connection.OpenAsync(cancellationToken);
         return await ReadAsync(connection, workflowIds, cancellationToken);
     }
