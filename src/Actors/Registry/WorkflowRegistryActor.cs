@@ -28,7 +28,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly HashSet<IActorRef> _resuming = [];
     private readonly Dictionary<string, Passivate> _passivatingDormant = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _parked = new();
-    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _waking = new(); // dormant ids whose histories are being read
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _waking = new(); // ids not in memory whose histories are being read, with their requests
     private bool _readingHistories;
     private bool _resumeListed;
     private IActorRef? _drainRequester;
@@ -229,7 +229,11 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         if (_readingHistories || _waking.Count == 0) return;
         _readingHistories = true;
         var ids = _waking.Keys.ToList();
-        _reads!.ReadHistories(ids).PipeTo(Self, success: h => new HistoriesRead(ids, h), failure: _ => new HistoriesRead(ids, null)); // no history: the plugin recovers it
+        _reads!.ReadHistories(ids).PipeTo(Self, success: h => new HistoriesRead(ids, h), failure: e =>
+        {
+            _log.Warning(e, "Reading the histories of {0} workflow(s) failed; they recover through the journal plugin", ids.Count);
+            return new HistoriesRead(ids, null);
+        });
     }
 
     private IActorRef Spawn(string workflowId, bool snapshotExpected = true, IReadOnlyList<Runtime.History.HistoryEvent>? preloaded = null)
