@@ -8,11 +8,9 @@ namespace Steadfast.Actors.Storage;
 /// and a freshly built query each (9 % of W1's CPU). Requests that arrive while a read runs wait for the next one,
 /// which answers all of them from the (persistence_id, sequence_number) primary key.
 /// </summary>
-internal sealed class HighestSequenceNrReader(string connectionString)
+internal sealed class HighestSequenceNrReader(string databasePath)
 {
-    private const int IdsPerQuery = 500;
-
-    private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString();
+    private readonly string _connectionString = StorageConfig.ReadOnlyConnectionString(databasePath);
     private readonly Lock _gate = new();
     private List<(string PersistenceId, TaskCompletionSource<long> Result)> _waiting = [];
     private bool _reading;
@@ -61,13 +59,12 @@ internal sealed class HighestSequenceNrReader(string connectionString)
         var highest = new Dictionary<string, long>(persistenceIds.Count);
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        foreach (var chunk in persistenceIds.Chunk(IdsPerQuery))
+        foreach (var chunk in persistenceIds.Chunk(PersistenceIdList.PerQuery))
         {
             using var command = connection.CreateCommand();
-            var names = chunk.Select((id, i) => command.Parameters.AddWithValue($"$p{i}", id).ParameterName);
             command.CommandText = $"""
                 SELECT persistence_id, MAX(sequence_number) FROM journal
-                WHERE persistence_id IN ({string.Join(", ", names)})
+                WHERE persistence_id IN ({PersistenceIdList.Bind(command, chunk)})
                 GROUP BY persistence_id
                 """;
             using var rows = command.ExecuteReader();

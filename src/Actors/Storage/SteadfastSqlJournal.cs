@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Sql.Journal;
+using Microsoft.Data.Sqlite;
 
 namespace Steadfast.Actors.Storage;
 
@@ -16,7 +17,7 @@ public sealed class SteadfastSqlJournal : SqlWriteJournal
     private readonly ConcurrentDictionary<string, Task> _writing = new();
 
     public SteadfastSqlJournal(Config journalConfig) : base(journalConfig) =>
-        _highest = new HighestSequenceNrReader(journalConfig.GetString("connection-string"));
+        _highest = new HighestSequenceNrReader(new SqliteConnectionStringBuilder(journalConfig.GetString("connection-string")).DataSource);
 
     /// <inheritdoc />
     public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)

@@ -10,8 +10,6 @@ namespace Steadfast.Actors.Storage;
 /// </summary>
 public static class WorkflowHistories
 {
-    private const int IdsPerQuery = 500;
-
     /// <summary>The histories of <paramref name="workflowIds"/> in the journal at <paramref name="databasePath"/>.</summary>
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<HistoryEvent>>> ReadAsync(string databasePath, IReadOnlyCollection<string> workflowIds,
         CancellationToken cancellationToken = default)
@@ -31,13 +29,12 @@ public static class WorkflowHistories
     {
         var histories = new Dictionary<string, List<HistoryEvent>>();
         var gaps = new HashSet<string>();
-        foreach (var chunk in workflowIds.Chunk(IdsPerQuery))
+        foreach (var chunk in workflowIds.Chunk(PersistenceIdList.PerQuery))
         {
             await using var command = connection.CreateCommand();
-            var names = chunk.Select((id, i) => command.Parameters.AddWithValue($"$p{i}", WorkflowActor.PersistenceIdOf(id)).ParameterName);
             command.CommandText = $"""
                 SELECT persistence_id, sequence_number, manifest, message FROM journal
-                WHERE persistence_id IN ({string.Join(", ", names)}) AND deleted = 0
+                WHERE persistence_id IN ({PersistenceIdList.Bind(command, chunk.Select(WorkflowActor.PersistenceIdOf))}) AND deleted = 0
                   AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = journal.persistence_id)
                 ORDER BY persistence_id, sequence_number
                 """;
