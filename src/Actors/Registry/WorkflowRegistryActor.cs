@@ -100,9 +100,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         });
         Receive<Wake>(w =>
         {
-            if (_workflows.ContainsKey(w.WorkflowId) || _waking.ContainsKey(w.WorkflowId) || !_dormant.TryGetValue(w.WorkflowId, out var hasSnapshot)) return;
-            if (_reads is null) Spawn(w.WorkflowId, hasSnapshot);
-            else Waking(w.WorkflowId);
+            if (_dormant.ContainsKey(w.WorkflowId) && !_workflows.ContainsKey(w.WorkflowId) && !_waking.ContainsKey(w.WorkflowId)) BringBack(w.WorkflowId);
         });
         Receive<HistoriesRead>(read =>
         {
@@ -199,29 +197,34 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         }
         if (!_workflows.TryGetValue(workflowId, out var actor))
         {
-            // A start is almost always for a new id: its recovery skips the snapshot query (and replays the journal
-            // if the id did exist). Any other request is for an existing workflow: read its history in bulk.
-            if (message is StartWorkflow || _reads is null)
-                actor = Spawn(workflowId, message is not StartWorkflow && _dormant.GetValueOrDefault(workflowId, true));
-            else
+            if (message is not StartWorkflow)
             {
-                Waking(workflowId).Add((message, sender));
+                BringBack(workflowId, (message, sender));
                 return;
             }
+            // A start is almost always for a new id: its recovery skips the snapshot query (and replays the journal
+            // if the id did exist).
+            actor = Spawn(workflowId, snapshotExpected: false);
         }
         actor.Tell(message, sender);
     }
 
     /// <summary>
-    /// Brings a workflow that is not in memory back: its history is read together with those of the others woken
-    /// meanwhile (one query per 500 ids instead of the plugin's query and replay stream each), then its actor
-    /// recovers from it; one with a snapshot, or unknown, recovers through the plugin. Requests wait in the buffer.
+    /// Brings a workflow that is not in memory back, then hands it <paramref name="request"/>. Its history is read
+    /// together with those of the others woken meanwhile (one query per 500 ids instead of the plugin's query and
+    /// replay stream each) and its actor recovers from it; one with a snapshot, or unknown, or any without direct
+    /// reads, recovers through the plugin.
     /// </summary>
-    private List<(object Message, IActorRef Sender)> Waking(string workflowId)
+    private void BringBack(string workflowId, (object Message, IActorRef Sender)? request = null)
     {
-        var buffer = _waking[workflowId] = [];
+        if (_reads is null)
+        {
+            var actor = Spawn(workflowId, _dormant.GetValueOrDefault(workflowId, true));
+            if (request is { } r) actor.Tell(r.Message, r.Sender);
+            return;
+        }
+        _waking[workflowId] = request is { } waiting ? [waiting] : [];
         ReadWakingHistories();
-        return buffer;
     }
 
     private void ReadWakingHistories()
