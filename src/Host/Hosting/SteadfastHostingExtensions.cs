@@ -28,6 +28,7 @@ public static class SteadfastHostingExtensions
         builder.AddHocon(SteadfastSettings.Reference, HoconAddMode.Append);
         builder.WithActors((system, actors, resolver) =>
         {
+            SchedulerStart.Now(system);
             JournalFile.Prepare(options.DatabasePath);
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();

@@ -39,6 +39,7 @@ public sealed class SqliteJournal : IDisposable
     public (ActorSystem System, IActorRef Registry, WorkflowClient Client) StartHost(SteadfastRegistry registry, string name = "host", Config? extra = null)
     {
         var system = ActorSystem.Create(name, Setup(extra));
+        SchedulerStart.Now(system);
         var r = system.ActorOf(WorkflowRegistryActor.Props(registry, SteadfastSettings.From(system.Settings.Config), Services(), JournalReads.ForFile(Path)), "steadfast");
         return (system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
     }
