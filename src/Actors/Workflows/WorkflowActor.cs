@@ -89,7 +89,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<WaitForWorkflow>(_ =>
         {
             // Settled or unknown: answer now. The full status (recent events as JSON) is built only for the answer.
-            if (!_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome) Sender.Tell(Status());
+            if (!_state.IsStarted || Settled) Sender.Tell(Status());
             else _waiters.Add(Sender);
             PassivateIfIdle();
         });
@@ -244,7 +244,6 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         StartPendingWork();
 
         if (WaitingOnlyForTimersOrSignals) SetReceiveTimeout(_settings.PassivateAfter); // leaves memory until its timer or a signal
-        var settled = _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
         // The snapshot is the whole history, so it is taken after snapshot-every events and then each time the
         // history has doubled: a long history is rewritten O(log n) times, not n/snapshot-every times. A finished
         // workflow gets a last one only if its tail is long: a short history reads as fast as a snapshot, and each
@@ -252,7 +251,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         var sinceSnapshot = LastSequenceNr - _lastSnapshotSequenceNr;
         if (sinceSnapshot >= (_state.IsFinished ? _settings.SnapshotEvery : Math.Max(_settings.SnapshotEvery, _lastSnapshotSequenceNr)))
             SaveSnapshot(new WorkflowSnapshot(_state.Events));
-        if (!settled) return;
+        if (!Settled) return;
 
         if (_engine?.Outcome is SuspendedOutcome s && !_state.IsFinished)
             _log.Error("Workflow {0} is suspended: {1}", _workflowId, s.Divergence.Message);
@@ -332,6 +331,9 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             Resolve(step.Sequence, new ChildWorkflowFailed(step.Sequence, errorType, message, DateTimeOffset.UtcNow));
     }
 
+    /// <summary>Finished or suspended: nothing moves it on, and a waiter gets its answer now.</summary>
+    private bool Settled => _state.IsFinished || _engine?.Outcome is SuspendedOutcome;
+
     /// <summary>Unfinished, with nothing running: only timers and signals can move it on.</summary>
     private bool WaitingOnlyForTimersOrSignals =>
         _state is { IsStarted: true, IsFinished: false, NothingRunning: true }
@@ -343,7 +345,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         // Never started, finished, suspended, or waiting only for timers and signals: nothing in this process moves
         // it on before its next timer; the registry brings it back then, or when a request (a signal) comes.
         var dormant = WaitingOnlyForTimersOrSignals;
-        var idle = !_state.IsStarted || _state.IsFinished || _engine?.Outcome is SuspendedOutcome || dormant;
+        var idle = !_state.IsStarted || Settled || dormant;
         if (idle && _waiters.Count == 0 && !Context.GetChildren().Any())
             Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, dormant, _lastSnapshotSequenceNr > 0,
                 dormant && !_state.Timers.IsEmpty ? _state.Timers.Values.Min(t => t.FireAt) : null));
