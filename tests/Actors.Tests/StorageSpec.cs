@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Steadfast.Actors.Storage;
 using Steadfast.Runtime;
 
@@ -26,8 +25,8 @@ public sealed class StorageSpec : IDisposable
 
         JournalFile.Prepare(_journal.Path); // as the next host start does, now that the plugin has created its tables
         Assert.Equal(0, _journal.Count("SELECT COUNT(*) FROM tags"));
-        Assert.Contains("INDEX steadfast_started", QueryPlan($"SELECT persistence_id FROM journal WHERE {LifecycleIndexes.Started}"));
-        Assert.Contains("INDEX steadfast_finished", QueryPlan($"SELECT persistence_id FROM journal WHERE {LifecycleIndexes.Finished}"));
+        Assert.Contains("INDEX steadfast_started", _journal.QueryPlan($"SELECT persistence_id FROM journal WHERE {LifecycleIndexes.Started}"));
+        Assert.Contains("INDEX steadfast_finished", _journal.QueryPlan($"SELECT persistence_id FROM journal WHERE {LifecycleIndexes.Finished}"));
         var found = await _journal.FindUnfinished();
         Assert.Equal([running], found.Recover);
         Assert.Empty(found.Dormant);
@@ -51,18 +50,6 @@ public sealed class StorageSpec : IDisposable
         var expected = asked.Select(id => _journal.Count($"SELECT COALESCE(MAX(sequence_number), 0) FROM journal WHERE persistence_id = '{id}'")).ToList();
         Assert.Equal(expected, answers);
         Assert.All(answers.Take(ids.Count), n => Assert.Equal(8, n));
-    }
-
-    private string QueryPlan(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={_journal.Path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        using var rows = command.ExecuteReader();
-        var plan = new List<string>();
-        while (rows.Read()) plan.Add(rows.GetString(3));
-        return string.Join(" / ", plan);
     }
 
     public void Dispose() => _journal.Dispose();

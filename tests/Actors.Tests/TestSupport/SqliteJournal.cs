@@ -51,8 +51,7 @@ public sealed class SqliteJournal : IDisposable
     /// <summary>Rows of the journal table in order: (persistence id, manifest, payload text).</summary>
     public List<(string PersistenceId, string Manifest, string Payload)> Rows(string? persistenceId = null)
     {
-        using var c = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
-        c.Open();
+        using var c = OpenReadOnly();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT persistence_id, manifest, CAST(message AS TEXT) FROM journal" +
                           (persistenceId is null ? "" : " WHERE persistence_id = $p") + " ORDER BY ordering";
@@ -63,11 +62,29 @@ public sealed class SqliteJournal : IDisposable
         return rows;
     }
 
+    /// <summary>SQLite's plan for <paramref name="sql"/>, its steps joined by " / ".</summary>
+    public string QueryPlan(string sql)
+    {
+        using var c = OpenReadOnly();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var r = cmd.ExecuteReader();
+        var plan = new List<string>();
+        while (r.Read()) plan.Add(r.GetString(3));
+        return string.Join(" / ", plan);
+    }
+
+    private SqliteConnection OpenReadOnly()
+    {
+        var c = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        return c;
+    }
+
     /// <summary>A scalar count; 0 when the plugin has not created its tables yet (nothing was written).</summary>
     public long Count(string sql)
     {
-        using var c = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
-        c.Open();
+        using var c = OpenReadOnly();
         using (var exists = c.CreateCommand())
         {
             exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('journal', 'snapshot')";
