@@ -241,8 +241,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
 
     private IActorRef Spawn(string workflowId, bool snapshotExpected = true, IReadOnlyList<Runtime.History.HistoryEvent>? preloaded = null)
     {
-        _dormant.Remove(workflowId);
-        Timers.Cancel("wake-" + workflowId);
+        if (_dormant.Remove(workflowId)) Timers.Cancel("wake-" + workflowId); // only a dormant workflow has a wake-up timer
         var actor = Context.ActorOf(WorkflowActor.Props(workflowId, _registry, _settings, _services, snapshotExpected, preloaded), workflowId);
         Context.Watch(actor);
         _workflows[workflowId] = actor;
