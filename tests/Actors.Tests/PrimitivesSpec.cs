@@ -20,24 +20,17 @@ public sealed class PrimitivesSpec : IDisposable
         await first.System.Terminate();
         await Task.Delay(600);
 
-        var second = _journal.StartHost(TestRegistry.Create(), "second");
+        await using var second = _journal.StartHost(TestRegistry.Create(), "second");
         var restartedAt = DateTimeOffset.UtcNow;
-        try
-        {
-            var status = await second.Client.WaitAsync(id, Wait);
-            Assert.Equal("1501", status.ResultJson);
-            var rows = _journal.Rows("workflow-" + id);
-            var started = rows.Single(r => r.Manifest == "TimerStarted.v1").Payload;
-            var fired = rows.Single(r => r.Manifest == "TimerFired.v1").Payload;
-            var dueAt = DateTimeOffset.Parse(System.Text.Json.JsonDocument.Parse(started).RootElement.GetProperty("fireAt").GetString()!);
-            var firedAt = DateTimeOffset.Parse(System.Text.Json.JsonDocument.Parse(fired).RootElement.GetProperty("timestamp").GetString()!);
-            Assert.InRange(firedAt - dueAt, TimeSpan.Zero, TimeSpan.FromMilliseconds(900));
-            Assert.True(firedAt < restartedAt.AddMilliseconds(1400), $"fired at {firedAt:O}, {firedAt - restartedAt} after the restart: a fresh interval");
-        }
-        finally
-        {
-            await second.System.Terminate();
-        }
+        var status = await second.Client.WaitAsync(id, Wait);
+        Assert.Equal("1501", status.ResultJson);
+        var rows = _journal.Rows("workflow-" + id);
+        var started = rows.Single(r => r.Manifest == "TimerStarted.v1").Payload;
+        var fired = rows.Single(r => r.Manifest == "TimerFired.v1").Payload;
+        var dueAt = DateTimeOffset.Parse(System.Text.Json.JsonDocument.Parse(started).RootElement.GetProperty("fireAt").GetString()!);
+        var firedAt = DateTimeOffset.Parse(System.Text.Json.JsonDocument.Parse(fired).RootElement.GetProperty("timestamp").GetString()!);
+        Assert.InRange(firedAt - dueAt, TimeSpan.Zero, TimeSpan.FromMilliseconds(900));
+        Assert.True(firedAt < restartedAt.AddMilliseconds(1400), $"fired at {firedAt:O}, {firedAt - restartedAt} after the restart: a fresh interval");
     }
 
     [Fact]
@@ -51,19 +44,12 @@ public sealed class PrimitivesSpec : IDisposable
         await first.System.Terminate();
 
         Gates.Release(id);
-        var second = _journal.StartHost(TestRegistry.Create(), "second");
-        try
-        {
-            await AwaitAsync(async () => Assert.Contains("signal 'note'", (await second.Client.GetStatusAsync(id)).WaitingOn));
-            await second.Client.SignalAsync(id, "note", "\"thanks\"");
-            var status = await second.Client.WaitAsync(id, Wait);
-            Assert.Equal("\"ann:True:thanks\"", status.ResultJson);
-            Assert.Contains(status.RecentEvents, e => e.Contains("WorkflowCompleted"));
-        }
-        finally
-        {
-            await second.System.Terminate();
-        }
+        await using var second = _journal.StartHost(TestRegistry.Create(), "second");
+        await AwaitAsync(async () => Assert.Contains("signal 'note'", (await second.Client.GetStatusAsync(id)).WaitingOn));
+        await second.Client.SignalAsync(id, "note", "\"thanks\"");
+        var status = await second.Client.WaitAsync(id, Wait);
+        Assert.Equal("\"ann:True:thanks\"", status.ResultJson);
+        Assert.Contains(status.RecentEvents, e => e.Contains("WorkflowCompleted"));
     }
 
     [Fact]
@@ -71,71 +57,52 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"sleeper-{Guid.NewGuid():N}";
         Gates.Release(id);
-        var (system, _, client) = _journal.StartHost(TestRegistry.Create(), "passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
-        try
-        {
-            await client.StartAsync(id, "AwaitsApproval", "1");
-            await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await client.GetStatusAsync(id)).WaitingOn));
-            await AwaitPassivated(system, id);
+        await using var host = _journal.StartHost(TestRegistry.Create(), "passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
+        var (system, _, client) = host;
+        await client.StartAsync(id, "AwaitsApproval", "1");
+        await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await client.GetStatusAsync(id)).WaitingOn));
+        await AwaitPassivated(system, id);
 
-            await client.SignalAsync(id, "approval", new Approval("eve", true));
-            await client.SignalAsync(id, "note", "\"later\"");
+        await client.SignalAsync(id, "approval", new Approval("eve", true));
+        await client.SignalAsync(id, "note", "\"later\"");
 
-            Assert.Equal("\"eve:True:later\"", (await client.WaitAsync(id, Wait)).ResultJson);
-        }
-        finally
-        {
-            await system.Terminate();
-        }
+        Assert.Equal("\"eve:True:later\"", (await client.WaitAsync(id, Wait)).ResultJson);
     }
 
     [Fact]
     public async Task Requests_that_arrive_while_a_workflow_passivates_should_be_answered()
     {
         var id = $"racing-{Guid.NewGuid():N}"; // ThreeSteps waits in its gated step 2: in memory, never idle by itself
-        var host = _journal.StartHost(TestRegistry.Create(), "racing");
-        try
-        {
-            await host.Client.StartAsync(id, "ThreeSteps", "1");
-            await AwaitAsync(async () => Assert.Contains("activity GatedIncrement (step 2, attempt 1)", (await host.Client.GetStatusAsync(id)).WaitingOn));
+        await using var host = _journal.StartHost(TestRegistry.Create(), "racing");
+        await host.Client.StartAsync(id, "ThreeSteps", "1");
+        await AwaitAsync(async () => Assert.Contains("activity GatedIncrement (step 2, attempt 1)", (await host.Client.GetStatusAsync(id)).WaitingOn));
 
-            // The registry starts stopping it; the questions enqueued behind that are buffered until it has
-            // stopped, then go to its next incarnation, and must still reach their askers.
-            var quick = new WorkflowClient(host.Registry, TimeSpan.FromSeconds(5));
-            host.Registry.Tell(new RegistryProtocol.Passivate(id, Dormant: false, HasSnapshot: false, WakeAt: null), Akka.Actor.ActorRefs.NoSender);
-            var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => quick.GetStatusAsync(id)));
-            Assert.All(answers, s => Assert.Equal(ExecutionStatus.Running, s.Status));
+        // The registry starts stopping it; the questions enqueued behind that are buffered until it has
+        // stopped, then go to its next incarnation, and must still reach their askers.
+        var quick = new WorkflowClient(host.Registry, TimeSpan.FromSeconds(5));
+        host.Registry.Tell(new RegistryProtocol.Passivate(id, Dormant: false, HasSnapshot: false, WakeAt: null), Akka.Actor.ActorRefs.NoSender);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => quick.GetStatusAsync(id)));
+        Assert.All(answers, s => Assert.Equal(ExecutionStatus.Running, s.Status));
 
-            Gates.Release(id);
-            Assert.Equal("4", (await host.Client.WaitAsync(id, Wait)).ResultJson);
-        }
-        finally
-        {
-            await host.System.Terminate();
-        }
+        Gates.Release(id);
+        Assert.Equal("4", (await host.Client.WaitAsync(id, Wait)).ResultJson);
     }
 
     [Fact]
     public async Task Workflow_sleeping_on_a_durable_timer_should_leave_memory_and_come_back_when_the_timer_is_due()
     {
         var id = $"napper-{Guid.NewGuid():N}";
-        var (system, _, client) = _journal.StartHost(TestRegistry.Create(), "timer-passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
-        try
-        {
-            await client.StartAsync(id, "Napper", "2500");
-            await AwaitPassivated(system, id);
-            Assert.Equal(1, (await client.GetRuntimeStatsAsync()).DormantWorkflows);
-            Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'TimerFired.v1'"));
+        await using var host = _journal.StartHost(TestRegistry.Create(), "timer-passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
+        var (system, _, client) = host;
+        await client.StartAsync(id, "Napper", "2500");
+        await AwaitPassivated(system, id);
+        Assert.Equal(1, (await client.GetRuntimeStatsAsync()).DormantWorkflows);
+        Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'TimerFired.v1'"));
 
-            // Nobody asks: the registry's wake-up brings it back when the timer is due, and it finishes.
-            await AwaitAsync(() => Check(() => Assert.Equal(1,
-                _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'WorkflowCompleted.v1'"))));
-            Assert.Equal("2501", (await client.GetStatusAsync(id)).ResultJson);
-        }
-        finally
-        {
-            await system.Terminate();
-        }
+        // Nobody asks: the registry's wake-up brings it back when the timer is due, and it finishes.
+        await AwaitAsync(() => Check(() => Assert.Equal(1,
+            _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'WorkflowCompleted.v1'"))));
+        Assert.Equal("2501", (await client.GetStatusAsync(id)).ResultJson);
     }
 
     [Fact]
@@ -144,25 +111,19 @@ public sealed class PrimitivesSpec : IDisposable
         var waiting = $"dormant-{Guid.NewGuid():N}";
         var busy = $"busy-{Guid.NewGuid():N}"; // its step 2 waits on a gate: it must be recovered at start
         Gates.Release(waiting);
-        var first = _journal.StartHost(TestRegistry.Create(), "before");
-        try
+        await using (var first = _journal.StartHost(TestRegistry.Create(), "before"))
         {
             await first.Client.StartAsync(waiting, "AwaitsApproval", "1");
             await first.Client.StartAsync(busy, "ThreeSteps", "1");
             await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await first.Client.GetStatusAsync(waiting)).WaitingOn));
             await AwaitAsync(async () => Assert.Contains("activity GatedIncrement (step 2, attempt 1)", (await first.Client.GetStatusAsync(busy)).WaitingOn));
         }
-        finally
-        {
-            await first.System.Terminate();
-        }
 
         var found = await _journal.FindUnfinished();
         Assert.Equal([waiting], found.Dormant);
         Assert.Equal([busy], found.Recover);
 
-        var second = _journal.StartHost(TestRegistry.Create(), "after");
-        try
+        await using (var second = _journal.StartHost(TestRegistry.Create(), "after"))
         {
             await AwaitAsync(async () => Assert.Equal(new RuntimeStats(ActiveWorkflows: 1, DormantWorkflows: 1, ResumeDone: true), await second.Client.GetRuntimeStatsAsync()));
             Gates.Release(busy);
@@ -173,10 +134,6 @@ public sealed class PrimitivesSpec : IDisposable
             await second.Client.SignalAsync(waiting, "note", "\"later\"");
             Assert.Equal("\"eve:True:later\"", (await second.Client.WaitAsync(waiting, Wait)).ResultJson);
         }
-        finally
-        {
-            await second.System.Terminate();
-        }
         // After a signal the workflow waited on a timer too: no longer dormant by its newest event; and it finished.
         Assert.Empty((await _journal.FindUnfinished()).Dormant);
     }
@@ -185,8 +142,7 @@ public sealed class PrimitivesSpec : IDisposable
     public async Task Dormant_workflows_signalled_together_should_each_recover_from_its_own_history()
     {
         var ids = Enumerable.Range(0, 60).Select(i => $"woken-{i}-{Guid.NewGuid():N}").ToList();
-        var first = _journal.StartHost(TestRegistry.Create(), "before");
-        try
+        await using (var first = _journal.StartHost(TestRegistry.Create(), "before"))
         {
             foreach (var (id, i) in ids.Select((id, i) => (id, i))) await first.Client.StartAsync(id, "AddsSignal", (100 * i).ToString());
             await AwaitAsync(async () =>
@@ -194,13 +150,8 @@ public sealed class PrimitivesSpec : IDisposable
                 foreach (var id in ids) Assert.Contains("signal 'add'", (await first.Client.GetStatusAsync(id)).WaitingOn);
             });
         }
-        finally
-        {
-            await first.System.Terminate();
-        }
 
-        var second = _journal.StartHost(TestRegistry.Create(), "after");
-        try
+        await using (var second = _journal.StartHost(TestRegistry.Create(), "after"))
         {
             await AwaitAsync(async () => Assert.Equal(ids.Count, (await second.Client.GetRuntimeStatsAsync()).DormantWorkflows));
             // All at once: the registry reads their histories in bulk and each actor must recover from its own.
@@ -209,10 +160,6 @@ public sealed class PrimitivesSpec : IDisposable
             Assert.Equal(ids.Select((_, i) => (100 * i + 1 + i).ToString()), results.Select(r => r.ResultJson));
             Assert.Equal(0, (await second.Client.GetRuntimeStatsAsync()).DormantWorkflows);
         }
-        finally
-        {
-            await second.System.Terminate();
-        }
     }
 
     [Fact]
@@ -220,45 +167,31 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"sig-timeout-{Guid.NewGuid():N}";
         Gates.Release(id);
-        var host = _journal.StartHost(TestRegistry.Create());
-        try
-        {
-            await host.Client.StartAsync(id, "AwaitsApproval", "1");
-            await host.Client.SignalAsync(id, "approval", new Approval("bob", false));
-            Assert.Equal("\"bob:False:no note\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
-        }
-        finally
-        {
-            await host.System.Terminate();
-        }
+        await using var host = _journal.StartHost(TestRegistry.Create());
+        await host.Client.StartAsync(id, "AwaitsApproval", "1");
+        await host.Client.SignalAsync(id, "approval", new Approval("bob", false));
+        Assert.Equal("\"bob:False:no note\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
     }
 
     [Fact]
     public async Task Signals_and_cancels_to_unknown_or_finished_workflows_should_be_refused_specifically()
     {
         var id = $"done-{Guid.NewGuid():N}";
-        var host = _journal.StartHost(TestRegistry.Create());
-        try
-        {
-            await host.Client.StartAsync(id, "Ordering", """{"sku":"a","quantity":1}""");
-            await host.Client.WaitAsync(id, Wait);
+        await using var host = _journal.StartHost(TestRegistry.Create());
+        await host.Client.StartAsync(id, "Ordering", """{"sku":"a","quantity":1}""");
+        await host.Client.WaitAsync(id, Wait);
 
-            var unknown = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync("nobody", "x", "1"));
-            var finished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync(id, "x", "1"));
-            var badJson = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync(id, "x", "{oops"));
-            var cancelFinished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.CancelAsync(id, "late"));
+        var unknown = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync("nobody", "x", "1"));
+        var finished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync(id, "x", "1"));
+        var badJson = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync(id, "x", "{oops"));
+        var cancelFinished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.CancelAsync(id, "late"));
 
-            Assert.Equal(RejectionReason.NotFound, unknown.Reason);
-            Assert.Equal(RejectionReason.Finished, finished.Reason);
-            Assert.Contains("has already finished (WorkflowCompleted)", finished.Message);
-            Assert.Equal(RejectionReason.Invalid, badJson.Reason);
-            Assert.Equal(RejectionReason.Finished, cancelFinished.Reason);
-            Assert.DoesNotContain(_journal.Rows("workflow-" + id), r => r.Manifest is "SignalReceived.v1" or "WorkflowCancelRequested.v1");
-        }
-        finally
-        {
-            await host.System.Terminate();
-        }
+        Assert.Equal(RejectionReason.NotFound, unknown.Reason);
+        Assert.Equal(RejectionReason.Finished, finished.Reason);
+        Assert.Contains("has already finished (WorkflowCompleted)", finished.Message);
+        Assert.Equal(RejectionReason.Invalid, badJson.Reason);
+        Assert.Equal(RejectionReason.Finished, cancelFinished.Reason);
+        Assert.DoesNotContain(_journal.Rows("workflow-" + id), r => r.Manifest is "SignalReceived.v1" or "WorkflowCancelRequested.v1");
     }
 
     [Fact]
@@ -270,20 +203,13 @@ public sealed class PrimitivesSpec : IDisposable
         await AwaitAsync(() => Check(() => Assert.Equal(3, _journal.Rows("workflow-" + id).Count(r => r.Manifest == "ChildWorkflowStarted.v1"))));
         await first.System.Terminate();
 
-        var second = _journal.StartHost(TestRegistry.Create(), "second");
-        try
+        await using var second = _journal.StartHost(TestRegistry.Create(), "second");
+        Assert.Equal("36", (await second.Client.WaitAsync(id, Wait)).ResultJson); // (10+1)+(11+1)+(12+1)
+        foreach (var step in new[] { 1, 2, 3 })
         {
-            Assert.Equal("36", (await second.Client.WaitAsync(id, Wait)).ResultJson); // (10+1)+(11+1)+(12+1)
-            foreach (var step in new[] { 1, 2, 3 })
-            {
-                var child = await second.Client.GetStatusAsync($"{id}.{step}");
-                Assert.Equal(ExecutionStatus.Completed, child.Status);
-                Assert.Equal(1, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}.{step}' AND manifest = 'WorkflowStarted.v1'"));
-            }
-        }
-        finally
-        {
-            await second.System.Terminate();
+            var child = await second.Client.GetStatusAsync($"{id}.{step}");
+            Assert.Equal(ExecutionStatus.Completed, child.Status);
+            Assert.Equal(1, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}.{step}' AND manifest = 'WorkflowStarted.v1'"));
         }
     }
 
@@ -291,44 +217,31 @@ public sealed class PrimitivesSpec : IDisposable
     public async Task Cancel_should_cancel_the_running_activity_run_compensation_and_end_cancelled()
     {
         var id = $"cancel-{Guid.NewGuid():N}";
-        var host = _journal.StartHost(TestRegistry.Create());
-        try
-        {
-            await host.Client.StartAsync(id, "CancellableWork", "5");
-            await AwaitAsync(() => Check(() => Assert.Equal(1, Ledger.RunsOf(id, 1))));
+        await using var host = _journal.StartHost(TestRegistry.Create());
+        await host.Client.StartAsync(id, "CancellableWork", "5");
+        await AwaitAsync(() => Check(() => Assert.Equal(1, Ledger.RunsOf(id, 1))));
 
-            await host.Client.CancelAsync(id, "customer withdrew");
-            var status = await host.Client.WaitAsync(id, Wait);
+        await host.Client.CancelAsync(id, "customer withdrew");
+        var status = await host.Client.WaitAsync(id, Wait);
 
-            Assert.Equal(ExecutionStatus.Cancelled, status.Status);
-            Assert.Equal("Cancelled: customer withdrew", status.Error);
-            await AwaitAsync(() => Check(() => Assert.Equal(1, Hang.Cancellations.GetValueOrDefault(id))));
-            Assert.Equal(1, Ledger.RunsOf(id, 2)); // the compensation step
-            Assert.Equal(["WorkflowCancelRequested.v1", "ActivityScheduled.v1", "ActivityCompleted.v1", "WorkflowCancelled.v1"],
-                _journal.Rows("workflow-" + id).Select(r => r.Manifest).SkipWhile(m => m != "WorkflowCancelRequested.v1"));
-            await host.Client.CancelAsync($"nobody-{id}", "x").ContinueWith(t => Assert.Equal(RejectionReason.NotFound, ((WorkflowRequestException)t.Exception!.InnerException!).Reason));
-        }
-        finally
-        {
-            await host.System.Terminate();
-        }
+        Assert.Equal(ExecutionStatus.Cancelled, status.Status);
+        Assert.Equal("Cancelled: customer withdrew", status.Error);
+        await AwaitAsync(() => Check(() => Assert.Equal(1, Hang.Cancellations.GetValueOrDefault(id))));
+        Assert.Equal(1, Ledger.RunsOf(id, 2)); // the compensation step
+        Assert.Equal(["WorkflowCancelRequested.v1", "ActivityScheduled.v1", "ActivityCompleted.v1", "WorkflowCancelled.v1"],
+            _journal.Rows("workflow-" + id).Select(r => r.Manifest).SkipWhile(m => m != "WorkflowCancelRequested.v1"));
+        await host.Client.CancelAsync($"nobody-{id}", "x").ContinueWith(t => Assert.Equal(RejectionReason.NotFound, ((WorkflowRequestException)t.Exception!.InnerException!).Reason));
     }
 
     [Fact]
     public async Task Fan_out_should_respect_the_concurrent_activity_limit()
     {
         var id = $"fan-{Guid.NewGuid():N}";
-        var (system, _, client) = _journal.StartHost(TestRegistry.Create(), "fan", ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3"));
-        try
-        {
-            await client.StartAsync(id, "FanOut", "1");
-            Assert.Equal("55", (await client.WaitAsync(id, Wait)).ResultJson);
-            Assert.InRange(Tracked.MaxConcurrent(id), 1, 3);
-        }
-        finally
-        {
-            await system.Terminate();
-        }
+        await using var host = _journal.StartHost(TestRegistry.Create(), "fan", ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3"));
+        var (system, _, client) = host;
+        await client.StartAsync(id, "FanOut", "1");
+        Assert.Equal("55", (await client.WaitAsync(id, Wait)).ResultJson);
+        Assert.InRange(Tracked.MaxConcurrent(id), 1, 3);
     }
 
     /// <summary>Waits until the workflow's actor has left memory.</summary>

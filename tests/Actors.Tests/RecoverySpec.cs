@@ -25,26 +25,19 @@ public sealed class RecoverySpec : IDisposable
         await first.System.Terminate();
 
         foreach (var id in ids) Gates.Release(id);
-        var second = _journal.StartHost(TestRegistry.Create(), "second", ConfigurationFactory.ParseString("steadfast.snapshot-every = 9"));
-        try
+        await using var second = _journal.StartHost(TestRegistry.Create(), "second", ConfigurationFactory.ParseString("steadfast.snapshot-every = 9"));
+        // Nobody asks: the registry must find and finish them on its own.
+        await AwaitAsync(() => Check(() => Assert.Equal(ids.Count,
+            _journal.Count("SELECT COUNT(*) FROM journal WHERE manifest = 'WorkflowCompleted.v1'"))));
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
-            // Nobody asks: the registry must find and finish them on its own.
-            await AwaitAsync(() => Check(() => Assert.Equal(ids.Count,
-                _journal.Count("SELECT COUNT(*) FROM journal WHERE manifest = 'WorkflowCompleted.v1'"))));
-            foreach (var (id, i) in ids.Select((id, i) => (id, i)))
-            {
-                var status = await second.Client.GetStatusAsync(id);
-                var runs = $"{id}: {status.Status} {status.ResultJson ?? status.Error}; runs of steps 1-3: {Ledger.RunsOf(id, 1)}, {Ledger.RunsOf(id, 2)}, {Ledger.RunsOf(id, 3)}; " +
-                           string.Join(" | ", _journal.Rows("workflow-" + id).Select(r => r.Manifest));
-                Assert.True(status.Status == ExecutionStatus.Completed && status.ResultJson == (i + 3).ToString(), runs);
-                Assert.True(Ledger.RunsOf(id, 1) == 1, runs); // journaled before the stop: never again
-                Assert.True(Ledger.RunsOf(id, 2) is 1 or 2, runs); // in flight at the stop: at least once (twice if the first attempt had begun)
-                Assert.True(Ledger.RunsOf(id, 3) == 1, runs);
-            }
-        }
-        finally
-        {
-            await second.System.Terminate();
+            var status = await second.Client.GetStatusAsync(id);
+            var runs = $"{id}: {status.Status} {status.ResultJson ?? status.Error}; runs of steps 1-3: {Ledger.RunsOf(id, 1)}, {Ledger.RunsOf(id, 2)}, {Ledger.RunsOf(id, 3)}; " +
+                       string.Join(" | ", _journal.Rows("workflow-" + id).Select(r => r.Manifest));
+            Assert.True(status.Status == ExecutionStatus.Completed && status.ResultJson == (i + 3).ToString(), runs);
+            Assert.True(Ledger.RunsOf(id, 1) == 1, runs); // journaled before the stop: never again
+            Assert.True(Ledger.RunsOf(id, 2) is 1 or 2, runs); // in flight at the stop: at least once (twice if the first attempt had begun)
+            Assert.True(Ledger.RunsOf(id, 3) == 1, runs);
         }
     }
 
@@ -61,8 +54,7 @@ public sealed class RecoverySpec : IDisposable
         await first.System.Terminate();
 
         Gates.Release(changed);
-        var second = _journal.StartHost(TestRegistry.Create(changedThreeSteps: true), "v2");
-        try
+        await using (var second = _journal.StartHost(TestRegistry.Create(changedThreeSteps: true), "v2"))
         {
             var status = await second.Client.WaitAsync(changed, Wait);
             var fresh = $"fresh-{Guid.NewGuid():N}";
@@ -74,21 +66,10 @@ public sealed class RecoverySpec : IDisposable
             Assert.Equal("30", (await second.Client.WaitAsync(fresh, Wait)).ResultJson);
             Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{changed}' AND manifest LIKE 'Workflow%ed.v1' AND manifest <> 'WorkflowStarted.v1'"));
         }
-        finally
-        {
-            await second.System.Terminate();
-        }
 
         // Putting the original code back resumes it: suspension is not journaled.
-        var third = _journal.StartHost(TestRegistry.Create(), "v1-again");
-        try
-        {
-            Assert.Equal("4", (await third.Client.WaitAsync(changed, Wait)).ResultJson);
-        }
-        finally
-        {
-            await third.System.Terminate();
-        }
+        await using var third = _journal.StartHost(TestRegistry.Create(), "v1-again");
+        Assert.Equal("4", (await third.Client.WaitAsync(changed, Wait)).ResultJson);
     }
 
     [Fact]
@@ -106,46 +87,32 @@ public sealed class RecoverySpec : IDisposable
             _journal.Count($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'workflow-{id}'"))));
         await first.System.Terminate();
 
-        var second = _journal.StartHost(TestRegistry.Create(), "second", ConfigurationFactory.ParseString("steadfast.snapshot-every = 9"));
-        try
-        {
-            var status = await second.Client.GetStatusAsync(id);
-            Assert.Equal(ExecutionStatus.Completed, status.Status);
-            Assert.Equal("13", status.ResultJson);
-            Assert.Equal(3, status.Steps);
-            Assert.Equal(1, Ledger.RunsOf(id, 3));
+        await using var second = _journal.StartHost(TestRegistry.Create(), "second", ConfigurationFactory.ParseString("steadfast.snapshot-every = 9"));
+        var status = await second.Client.GetStatusAsync(id);
+        Assert.Equal(ExecutionStatus.Completed, status.Status);
+        Assert.Equal("13", status.ResultJson);
+        Assert.Equal(3, status.Steps);
+        Assert.Equal(1, Ledger.RunsOf(id, 3));
 
-            // Below snapshot-every (8 events < 9) a finished workflow is read from its journal alone: no snapshot
-            // write. A longer workflow started after it does get one: once that is stored, the short one's would be too.
-            await second.Client.StartAsync(shortOne, "ThreeSteps", "1");
-            Assert.Equal("4", (await second.Client.WaitAsync(shortOne, Wait)).ResultJson);
-            var witness = $"witness-{Guid.NewGuid():N}";
-            await second.Client.StartAsync(witness, "FanOut", "1");
-            Assert.Equal("55", (await second.Client.WaitAsync(witness, Wait)).ResultJson);
-            await AwaitAsync(() => Check(() => Assert.True(
-                _journal.Count($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'workflow-{witness}'") > 0)));
-            Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'workflow-{shortOne}'"));
-        }
-        finally
-        {
-            await second.System.Terminate();
-        }
+        // Below snapshot-every (8 events < 9) a finished workflow is read from its journal alone: no snapshot
+        // write. A longer workflow started after it does get one: once that is stored, the short one's would be too.
+        await second.Client.StartAsync(shortOne, "ThreeSteps", "1");
+        Assert.Equal("4", (await second.Client.WaitAsync(shortOne, Wait)).ResultJson);
+        var witness = $"witness-{Guid.NewGuid():N}";
+        await second.Client.StartAsync(witness, "FanOut", "1");
+        Assert.Equal("55", (await second.Client.WaitAsync(witness, Wait)).ResultJson);
+        await AwaitAsync(() => Check(() => Assert.True(
+            _journal.Count($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'workflow-{witness}'") > 0)));
+        Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'workflow-{shortOne}'"));
     }
 
     [Fact]
     public async Task Unregistered_activity_should_fail_the_call_not_the_host()
     {
         var id = $"unreg-{Guid.NewGuid():N}";
-        var host = _journal.StartHost(TestRegistry.WithoutHang(), "host");
-        try
-        {
-            await host.Client.StartAsync(id, "CallsUnregistered", "1");
-            Assert.Equal("\"Steadfast.ActivityNotRegistered\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
-        }
-        finally
-        {
-            await host.System.Terminate();
-        }
+        await using var host = _journal.StartHost(TestRegistry.WithoutHang(), "host");
+        await host.Client.StartAsync(id, "CallsUnregistered", "1");
+        Assert.Equal("\"Steadfast.ActivityNotRegistered\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
     }
 
     public void Dispose() => _journal.Dispose();

@@ -36,12 +36,12 @@ public sealed class SqliteJournal : IDisposable
     public ActorSystemSetup Setup(Config? extra = null) => StorageConfig.SqliteSystemSetup(Path, Config(extra));
 
     /// <summary>A second (or third) "host" on the same file, as after a restart.</summary>
-    public (ActorSystem System, IActorRef Registry, WorkflowClient Client) StartHost(SteadfastRegistry registry, string name = "host", Config? extra = null)
+    public TestHost StartHost(SteadfastRegistry registry, string name = "host", Config? extra = null)
     {
         var system = ActorSystem.Create(name, Setup(extra));
         SchedulerStart.Now(system);
         var r = system.ActorOf(WorkflowRegistryActor.Props(registry, SteadfastSettings.From(system.Settings.Config), Services(), JournalReads.ForFile(Path)), "steadfast");
-        return (system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
+        return new TestHost(system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
     }
 
     public Task<UnfinishedWorkflows.Found> FindUnfinished() => UnfinishedWorkflows.FindAsync(Path);
