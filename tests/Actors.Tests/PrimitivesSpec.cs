@@ -58,15 +58,14 @@ public sealed class PrimitivesSpec : IDisposable
         var id = $"sleeper-{Guid.NewGuid():N}";
         Gates.Release(id);
         await using var host = _journal.StartHost(TestRegistry.Create(), "passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
-        var (system, _, client) = host;
-        await client.StartAsync(id, "AwaitsApproval", "1");
-        await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await client.GetStatusAsync(id)).WaitingOn));
-        await AwaitPassivated(system, id);
+        await host.Client.StartAsync(id, "AwaitsApproval", "1");
+        await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await host.Client.GetStatusAsync(id)).WaitingOn));
+        await AwaitPassivated(host.System, id);
 
-        await client.SignalAsync(id, "approval", new Approval("eve", true));
-        await client.SignalAsync(id, "note", "\"later\"");
+        await host.Client.SignalAsync(id, "approval", new Approval("eve", true));
+        await host.Client.SignalAsync(id, "note", "\"later\"");
 
-        Assert.Equal("\"eve:True:later\"", (await client.WaitAsync(id, Wait)).ResultJson);
+        Assert.Equal("\"eve:True:later\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
     }
 
     [Fact]
@@ -93,16 +92,15 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"napper-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.Create(), "timer-passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
-        var (system, _, client) = host;
-        await client.StartAsync(id, "Napper", "2500");
-        await AwaitPassivated(system, id);
-        Assert.Equal(1, (await client.GetRuntimeStatsAsync()).DormantWorkflows);
+        await host.Client.StartAsync(id, "Napper", "2500");
+        await AwaitPassivated(host.System, id);
+        Assert.Equal(1, (await host.Client.GetRuntimeStatsAsync()).DormantWorkflows);
         Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'TimerFired.v1'"));
 
         // Nobody asks: the registry's wake-up brings it back when the timer is due, and it finishes.
         await AwaitAsync(() => Check(() => Assert.Equal(1,
             _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'WorkflowCompleted.v1'"))));
-        Assert.Equal("2501", (await client.GetStatusAsync(id)).ResultJson);
+        Assert.Equal("2501", (await host.Client.GetStatusAsync(id)).ResultJson);
     }
 
     [Fact]
@@ -238,9 +236,8 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"fan-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.Create(), "fan", ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3"));
-        var (system, _, client) = host;
-        await client.StartAsync(id, "FanOut", "1");
-        Assert.Equal("55", (await client.WaitAsync(id, Wait)).ResultJson);
+        await host.Client.StartAsync(id, "FanOut", "1");
+        Assert.Equal("55", (await host.Client.WaitAsync(id, Wait)).ResultJson);
         Assert.InRange(Tracked.MaxConcurrent(id), 1, 3);
     }
 
