@@ -29,6 +29,7 @@ public sealed class ActivityRunnerSpec() : Akka.TestKit.Xunit2.TestKit(Configura
 
         var first = ExpectMsg<AttemptFailed>();
         Assert.Equal((1, TimeSpan.FromSeconds(10)), (first.Attempt, first.RetryDelay));
+        LastSender.Tell(new AttemptFailureJournaled(1));
         Scheduler.Advance(TimeSpan.FromSeconds(9));
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         Assert.Equal(1, Ledger.RunsOf(id, 1)); // no second attempt before the backoff elapsed
@@ -36,6 +37,7 @@ public sealed class ActivityRunnerSpec() : Akka.TestKit.Xunit2.TestKit(Configura
         Scheduler.Advance(TimeSpan.FromSeconds(1));
         var second = ExpectMsg<AttemptFailed>();
         Assert.Equal((2, TimeSpan.FromSeconds(30)), (second.Attempt, second.RetryDelay));
+        LastSender.Tell(new AttemptFailureJournaled(2));
 
         Scheduler.Advance(TimeSpan.FromSeconds(30));
         var done = ExpectMsg<Succeeded>();
@@ -49,11 +51,29 @@ public sealed class ActivityRunnerSpec() : Akka.TestKit.Xunit2.TestKit(Configura
         Run(id, RetryPolicy.Exponential(2, TimeSpan.FromSeconds(1)), failuresBeforeSuccess: 10);
 
         ExpectMsg<AttemptFailed>();
+        LastSender.Tell(new AttemptFailureJournaled(1));
         Scheduler.Advance(TimeSpan.FromSeconds(1));
         var gaveUp = ExpectMsg<GaveUp>();
 
         Assert.Equal(("System.IO.IOException", 2), (gaveUp.ErrorType, gaveUp.Attempts));
         Assert.Contains("attempt 2", gaveUp.ErrorMessage);
+    }
+
+    [Fact]
+    public void Next_attempt_should_wait_until_the_failure_is_journaled()
+    {
+        var id = $"runner-{Guid.NewGuid():N}";
+        Run(id, RetryPolicy.Exponential(5, TimeSpan.FromSeconds(1)), failuresBeforeSuccess: 1);
+
+        var failed = ExpectMsg<AttemptFailed>();
+        var runner = LastSender;
+        Scheduler.Advance(TimeSpan.FromMinutes(5)); // far past the backoff, but the workflow has not journaled the failure
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, Ledger.RunsOf(id, 1));
+
+        runner.Tell(new AttemptFailureJournaled(failed.Attempt));
+        Assert.Equal(2, ExpectMsg<Succeeded>().Attempt);
+        Assert.Equal((1, 1), (Ledger.RunsOf(id, 1, 1), Ledger.RunsOf(id, 1, 2)));
     }
 
     [Fact]

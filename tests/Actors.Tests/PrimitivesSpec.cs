@@ -40,7 +40,7 @@ public sealed class PrimitivesSpec : IDisposable
         var first = _journal.StartHost(TestRegistry.Create(), "first");
         await first.Client.StartAsync(id, "AwaitsApproval", "1");
         await first.Client.SignalAsync(id, "approval", new Approval("ann", true)); // the workflow is still in its gated step
-        Assert.Contains(_journal.Rows("workflow-" + id), r => r.Manifest == "SignalReceived.v1" && r.Payload.Contains("\"by\":\"ann\""));
+        Assert.Contains(_journal.Rows("workflow-" + id), r => r.Manifest == "SignalReceived.v2" && r.Payload.Contains("\"by\":\"ann\""));
         await first.System.Terminate();
 
         Gates.Release(id);
@@ -189,7 +189,7 @@ public sealed class PrimitivesSpec : IDisposable
         Assert.Contains("has already finished (WorkflowCompleted)", finished.Message);
         Assert.Equal(RejectionReason.Invalid, badJson.Reason);
         Assert.Equal(RejectionReason.Finished, cancelFinished.Reason);
-        Assert.DoesNotContain(_journal.Rows("workflow-" + id), r => r.Manifest is "SignalReceived.v1" or "WorkflowCancelRequested.v1");
+        Assert.DoesNotContain(_journal.Rows("workflow-" + id), r => r.Manifest is "SignalReceived.v2" or "WorkflowCancelRequested.v1");
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class PrimitivesCrashSpec : IDisposable
             await Journal.Until(() => host.Output.Split('\n').Count(l => l.StartsWith("OK signal")) == Workflows, TimeSpan.FromSeconds(30), () => host.Output);
             Killed(host);
         }
-        Assert.Equal(Workflows, Count("SignalReceived.v1")); // acknowledged means journaled
+        Assert.Equal(Workflows, Count("SignalReceived.v2")); // acknowledged means journaled
 
         // 3. Kill with the children half done: at the first child step this run completes (children may have
         // started before the last kill, so a fixed count could already be all of them).

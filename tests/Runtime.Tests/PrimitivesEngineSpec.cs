@@ -80,11 +80,11 @@ public sealed class PrimitivesEngineSpec
     public void Signals_arriving_before_the_wait_should_be_buffered_and_delivered_in_arrival_order()
     {
         var engine = Start("Approval", "0");
-        Apply(engine, new SignalReceived("approve", "\"ann\"", T0.AddSeconds(1))); // early, other name: kept
-        Apply(engine, new SignalReceived("item", "\"a\"", T0.AddSeconds(2)));
-        Apply(engine, new SignalReceived("item", "\"b\"", T0.AddSeconds(3)));
+        Apply(engine, new SignalReceived("approve", "\"ann\"", null, T0.AddSeconds(1))); // early, other name: kept
+        Apply(engine, new SignalReceived("item", "\"a\"", null, T0.AddSeconds(2)));
+        Apply(engine, new SignalReceived("item", "\"b\"", null, T0.AddSeconds(3)));
         Assert.Equal(["item"], engine.WaitingForSignals);
-        Apply(engine, new SignalReceived("item", "\"c\"", T0.AddSeconds(4)));
+        Apply(engine, new SignalReceived("item", "\"c\"", null, T0.AddSeconds(4)));
 
         Assert.Equal(new CompletedOutcome("\"a,b,c|ann\""), engine.Outcome);
         Assert.Empty(Record(engine, T0)); // the buffered approve made the timeout timer unnecessary
@@ -96,7 +96,7 @@ public sealed class PrimitivesEngineSpec
     {
         var engine = Start("Approval", "0");
         foreach (var (item, i) in new[] { "a", "b", "c" }.Select((x, i) => (x, i)))
-            Apply(engine, new SignalReceived("item", $"\"{item}\"", T0.AddSeconds(i)));
+            Apply(engine, new SignalReceived("item", $"\"{item}\"", null, T0.AddSeconds(i)));
         var timer = Assert.IsType<StartTimer>(Assert.Single(Record(engine, T0.AddSeconds(3))));
         Assert.Equal(T0.AddSeconds(2).AddHours(1), timer.FireAt); // from workflow time: the last signal's timestamp
 

@@ -26,7 +26,7 @@ public sealed class PropertySpec
             new WorkflowStarted(WellFormed(text.Get), WellFormed(text.Get), Json(text.Get), ticks, t),
             new ActivityCompleted(sequence, Json(text.Get), attempt.Get, t),
             new ActivityAttemptFailed(sequence, attempt.Get, WellFormed(text.Get), WellFormed(text.Get), TimeSpan.FromTicks(Math.Abs(ticks % TimeSpan.TicksPerHour)), t),
-            new SignalReceived(WellFormed(text.Get), Json(text.Get), t),
+            new SignalReceived(WellFormed(text.Get), Json(text.Get), WellFormed(text.Get), t),
             new ChildWorkflowFailed(sequence, WellFormed(text.Get), WellFormed(text.Get), t),
             new WorkflowCancelled(WellFormed(text.Get), t),
         ];

@@ -7,8 +7,8 @@ namespace Steadfast.Actors;
 
 /// <summary>
 /// Supervises the attempts of one activity step. Each attempt is a child; when it fails, this actor's
-/// supervisor strategy stops it and the retry policy decides: report the failed attempt and start the
-/// next after the backoff, or give up (non-retryable error, attempts exhausted). Reports go to the parent
+/// supervisor strategy stops it and the retry policy decides: report the failed attempt and start the next once
+/// the backoff has elapsed and the workflow has journaled the failure (so attempts of a step never overlap), or give up (non-retryable error, attempts exhausted). Reports go to the parent
 /// workflow, which journals them.
 /// </summary>
 internal sealed class ActivityRunnerActor : ReceiveActor, IWithTimers
@@ -20,6 +20,8 @@ internal sealed class ActivityRunnerActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _attempt;
     private Exception? _lastFailure;
+    private bool _backoffElapsed;
+    private bool _failureJournaled;
 
     public ActivityRunnerActor(Step step, int firstAttempt, ActivityRegistration? activity, IServiceProvider services, int maxPayloadBytes)
     {
@@ -29,13 +31,22 @@ internal sealed class ActivityRunnerActor : ReceiveActor, IWithTimers
         _maxPayloadBytes = maxPayloadBytes;
         _attempt = firstAttempt - 1;
 
-        Receive<StartAttempt>(start => Begin(start.Attempt));
+        Receive<BackoffElapsed>(_ =>
+        {
+            _backoffElapsed = true;
+            RetryWhenDue();
+        });
         Receive<AttemptSucceeded>(ok =>
         {
             Context.Parent.Tell(new Succeeded(Scheduled.Sequence, ok.ResultJson, _attempt));
             Context.Stop(Self);
         });
         Receive<Terminated>(_ => AfterFailure());
+        Receive<AttemptFailureJournaled>(j => j.Attempt == _attempt, _ =>
+        {
+            _failureJournaled = true;
+            RetryWhenDue();
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -52,7 +63,7 @@ internal sealed class ActivityRunnerActor : ReceiveActor, IWithTimers
             GiveUp("Steadfast.ActivityNotRegistered", $"No activity is registered under the name '{Scheduled.ActivityName}'.", 0);
             return;
         }
-        Self.Tell(new StartAttempt(_attempt + 1));
+        Begin(_attempt + 1);
     }
 
     // Every attempt failure stops the attempt; the decision to retry is taken once it has stopped.
@@ -87,9 +98,16 @@ internal sealed class ActivityRunnerActor : ReceiveActor, IWithTimers
             return;
         }
         var delay = policy.DelayAfterAttempt(_attempt);
-        _log.Warning($"Activity {Scheduled.ActivityName} step {Scheduled.Sequence} of {_step.WorkflowId}: attempt {_attempt} failed ({type}: {error.Message}); retrying in {delay}");
+        _log.Info($"Activity {Scheduled.ActivityName} step {Scheduled.Sequence} of {_step.WorkflowId}: attempt {_attempt} failed ({type}: {error.Message}); retrying in {delay}");
         Context.Parent.Tell(new AttemptFailed(Scheduled.Sequence, _attempt, type, error.Message, delay));
-        Timers.StartSingleTimer("retry", new StartAttempt(_attempt + 1), delay);
+        (_backoffElapsed, _failureJournaled) = (false, false);
+        Timers.StartSingleTimer("retry", BackoffElapsed.Instance, delay);
+    }
+
+    /// <summary>The next attempt starts when its backoff has elapsed and the workflow has journaled the failure, whichever is later.</summary>
+    private void RetryWhenDue()
+    {
+        if (_backoffElapsed && _failureJournaled) Begin(_attempt + 1);
     }
 
     private void GiveUp(string errorType, string message, int attempts)

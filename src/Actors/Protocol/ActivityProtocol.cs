@@ -11,11 +11,18 @@ internal static class ActivityProtocol
     /// <summary>Runner → workflow: an attempt failed and another follows after <paramref name="RetryDelay"/>.</summary>
     public sealed record AttemptFailed(int Sequence, int Attempt, string ErrorType, string ErrorMessage, TimeSpan RetryDelay);
 
+    /// <summary>Workflow → runner: the failure of <paramref name="Attempt"/> is journaled; the next attempt may start after its backoff.</summary>
+    public sealed record AttemptFailureJournaled(int Attempt);
+
     /// <summary>Runner → workflow: the step failed for good.</summary>
     public sealed record GaveUp(int Sequence, string ErrorType, string ErrorMessage, int Attempts);
 
-    /// <summary>Runner → itself: start attempt <paramref name="Attempt"/> (after backoff).</summary>
-    public sealed record StartAttempt(int Attempt);
+    /// <summary>Runner → itself: the backoff after a failed attempt has elapsed.</summary>
+    public sealed class BackoffElapsed
+    {
+        public static readonly BackoffElapsed Instance = new();
+        private BackoffElapsed() { }
+    }
 
     /// <summary>Attempt → runner: the attempt returned.</summary>
     public sealed record AttemptSucceeded(string ResultJson);

@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace Steadfast.Actors;
 
 /// <summary>Messages between the registry and the workflow actors it owns.</summary>
@@ -8,6 +10,18 @@ internal static class RegistryProtocol
     /// is unfinished and waits only for timers and signals: bring it back at <paramref name="WakeAt"/> (its next timer) or on a message.
     /// </summary>
     public sealed record Passivate(string WorkflowId, bool Dormant, bool HasSnapshot, DateTimeOffset? WakeAt);
+
+    /// <summary>
+    /// Workflow → registry, in answer to <see cref="StopExecution"/>: a request that reached it after it asked to
+    /// passivate made it busy again; it stays, and the registry delivers what it buffered meanwhile.
+    /// </summary>
+    public sealed record PassivationCancelled(string WorkflowId);
+
+    /// <summary>
+    /// Workflow → registry, as it stops unexpectedly: requests it had accepted and not answered (waits, and starts,
+    /// signals or cancellations whose write was not confirmed), each with its asker, for the next incarnation.
+    /// </summary>
+    public sealed record HandedBack(string WorkflowId, IReadOnlyList<(object Request, IActorRef Asker)> Requests);
 
     /// <summary>Registry → itself: a dormant workflow's timer is due.</summary>
     public sealed record Wake(string WorkflowId);

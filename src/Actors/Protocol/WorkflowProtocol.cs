@@ -88,10 +88,15 @@ public sealed record WorkflowStatus(
 /// <param name="WorkflowId">The target workflow.</param>
 /// <param name="Name">The signal's name (1–200 characters).</param>
 /// <param name="PayloadJson">The payload as JSON.</param>
-public sealed record SignalWorkflow(string WorkflowId, string Name, string PayloadJson);
+/// <param name="SignalId">
+/// Optional de-duplication id (1–128 characters), unique per workflow: a signal whose id is already journaled for the
+/// workflow is answered <see cref="SignalAccepted"/> with <c>Duplicate = true</c> and not journaled again, so a caller
+/// may re-send after a timeout or a crash. Without it, every signal sent is journaled.
+/// </param>
+public sealed record SignalWorkflow(string WorkflowId, string Name, string PayloadJson, string? SignalId = null);
 
-/// <summary>The signal is journaled and will be delivered in arrival order.</summary>
-public sealed record SignalAccepted(string WorkflowId, string Name);
+/// <summary>The signal is journaled and will be delivered in arrival order; <paramref name="Duplicate"/> when its id had been journaled before (nothing new was written).</summary>
+public sealed record SignalAccepted(string WorkflowId, string Name, bool Duplicate = false);
 
 /// <summary>The signal was refused; nothing was journaled.</summary>
 public sealed record SignalRejected(string WorkflowId, string Name, RejectionReason Reason, string Message);

@@ -28,6 +28,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly HashSet<IActorRef> _resuming = [];
     private readonly Dictionary<string, Passivate> _passivatingDormant = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _parked = new();
+    private readonly Dictionary<string, IReadOnlyList<(object Message, IActorRef Sender)>> _handedBack = new();
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _waking = new(); // ids not in memory whose histories are being read, with their requests
     private bool _readingHistories;
     private bool _resumeListed;
@@ -70,9 +71,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             _draining.Clear();
             DrainedIfDone();
         });
-        Receive<GetWorkflowStatus>(m => !_workflows.ContainsKey(m.WorkflowId) && _faults.ContainsKey(m.WorkflowId), m =>
-            Sender.Tell(new WorkflowStatus(m.WorkflowId, null, ExecutionStatus.Faulted, null,
-                $"{_faults[m.WorkflowId]} (failure {_restarts.GetValueOrDefault(m.WorkflowId)}; being recovered with backoff)", 0, null, null, [], [])));
+        Receive<GetWorkflowStatus>(m => !_workflows.ContainsKey(m.WorkflowId) && _faults.ContainsKey(m.WorkflowId), m => Sender.Tell(FaultedStatus(m.WorkflowId)));
         Receive<GetWorkflowStatus>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
         Receive<Faulted>(f => _faults[f.WorkflowId] = f.Reason);
         Receive<WaitForWorkflow>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
@@ -91,6 +90,13 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             if (p.Dormant) _passivatingDormant[p.WorkflowId] = p;
             actor.Tell(StopExecution.Instance);
         });
+        Receive<PassivationCancelled>(c =>
+        {
+            if (!_passivating.Remove(c.WorkflowId, out var buffered)) return;
+            _passivatingDormant.Remove(c.WorkflowId);
+            foreach (var (message, sender) in buffered) Deliver(c.WorkflowId, message, sender);
+        });
+        Receive<HandedBack>(h => _handedBack[h.WorkflowId] = h.Requests); // delivered once its Terminated is handled
         Receive<Terminated>(t => Stopped(t.ActorRef));
         Receive<Restart>(r =>
         {
@@ -119,7 +125,8 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             or CancelWorkflow or GetWorkflowStatus or WaitForWorkflow, d =>
         {
             var id = d.Recipient.Path.Name;
-            if (_workflows.ContainsKey(id) || _passivating.ContainsKey(id)) Deliver(id, d.Message, d.Sender);
+            if (d.Message is GetWorkflowStatus && _faults.ContainsKey(id)) d.Sender.Tell(FaultedStatus(id)); // a question does not wait for the fault to end
+            else if (_workflows.ContainsKey(id) || _passivating.ContainsKey(id)) Deliver(id, d.Message, d.Sender);
             else (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).Add((d.Message, d.Sender)); // until Restart, not a spawn loop
         });
         Receive<UnfinishedWorkflows.Found>(found =>
@@ -255,6 +262,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _resuming.Remove(actor);
         if (!_idsByActor.Remove(actor, out var id)) return;
         _workflows.Remove(id);
+        var owed = _handedBack.Remove(id, out var handedBack) ? handedBack : [];
         if (_passivating.Remove(id, out var buffered))
         {
             if (_passivatingDormant.Remove(id, out var dormant)) // a buffered message spawns it again at once
@@ -265,16 +273,34 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             }
             _restarts.Remove(id);
             _faults.Remove(id);
-            foreach (var (message, sender) in buffered) Deliver(id, message, sender);
+            foreach (var (message, sender) in owed.Concat(buffered)) Deliver(id, message, sender);
             return;
         }
-        if (_closed) return; // shutting down: the next start recovers it
+        if (_closed) // shutting down: the next start recovers it; what it owed is refused, not left to time out
+        {
+            foreach (var (message, sender) in owed) RefuseWhileClosed(message, sender);
+            return;
+        }
+        if (owed.Count > 0) // for the next incarnation, ahead of what reaches the dead letters
+            (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).InsertRange(0, owed);
         var failures = _restarts[id] = _restarts.GetValueOrDefault(id) + 1;
         var delay = TimeSpan.FromTicks(Math.Min(_settings.RestartBackoffMax.Ticks,
             _settings.RestartBackoffMin.Ticks * (1L << Math.Min(failures - 1, 20))));
         _log.Warning("Workflow {0} stopped unexpectedly (failure {1}); recovering it in {2}", id, failures, delay);
         Timers.StartSingleTimer("restart-" + id, new Restart(id), delay);
     }
+
+    private WorkflowStatus FaultedStatus(string workflowId) => new(workflowId, null, ExecutionStatus.Faulted, null,
+        $"{_faults[workflowId]} (failure {_restarts.GetValueOrDefault(workflowId)}; being recovered with backoff)", 0, null, null, [], []);
+
+    private static void RefuseWhileClosed(object request, IActorRef asker) => asker.Tell(request switch
+    {
+        StartWorkflow m => new StartRejected(m.WorkflowId, StartRejection.Unavailable, ShuttingDown),
+        SignalWorkflow m => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Unavailable, ShuttingDown),
+        CancelWorkflow m => new CancelRejected(m.WorkflowId, RejectionReason.Unavailable, ShuttingDown),
+        WaitForWorkflow m => new WorkflowStatus(m.WorkflowId, null, ExecutionStatus.Faulted, null, ShuttingDown, 0, null, null, [], []),
+        _ => new Status.Failure(new InvalidOperationException(ShuttingDown)),
+    });
 
     private void QueryUnfinished() =>
         _reads?.FindUnfinished().PipeTo(Self, failure: e => new ResumeQueryFailed(e));

@@ -28,6 +28,9 @@ internal sealed record ExecutionState(
     /// <summary>No activity and no child workflow is pending: only timers and signals can move it on.</summary>
     public bool NothingRunning => InFlight.IsEmpty && Children.IsEmpty;
 
+    /// <summary>The ids of the signals journaled so far, for de-duplication.</summary>
+    public ImmutableHashSet<string> SignalIds { get; init; } = ImmutableHashSet<string>.Empty;
+
     /// <summary>The highest step journaled so far.</summary>
     public int Steps { get; init; }
 
@@ -50,6 +53,7 @@ internal sealed record ExecutionState(
             ChildWorkflowStarted c => next with { Children = Children.SetItem(c.Sequence, c), Steps = Math.Max(Steps, c.Sequence) },
             ChildWorkflowCompleted c => next.Resolved(c.Sequence),
             ChildWorkflowFailed f => next.Resolved(f.Sequence),
+            SignalReceived { SignalId: { } id } => next with { SignalIds = SignalIds.Add(id) },
             WorkflowCancelRequested r => next.NothingPending() with { CancelReason = r.Reason },
             WorkflowCompleted or WorkflowFailed or WorkflowCancelled => next.NothingPending() with { Terminal = e },
             _ => next,

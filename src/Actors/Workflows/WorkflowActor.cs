@@ -26,7 +26,10 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     private ExecutionState _state = ExecutionState.Empty;
     private WorkflowExecution? _engine;
     private readonly HashSet<int> _childrenAsked = [];
+    private readonly Dictionary<int, IActorRef> _runners = new(); // step → its runner, from start until the runner has stopped
+    private readonly List<(object Request, IActorRef Asker)> _unconfirmed = []; // accepted requests whose write is not yet durable
     private long _lastSnapshotSequenceNr;
+    private int _writesInFlight;
     private IReadOnlyList<HistoryEvent>? _preloaded;
 
     public WorkflowActor(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services,
@@ -72,14 +75,25 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<WorkflowStatus>(ChildSettled);
         Command<StartRejected>(r => ChildFailed(r.WorkflowId, "Steadfast.ChildStartRejected." + r.Reason, r.Message));
         Command<WorkflowAccepted>(_ => { }); // a child's start is durable; its outcome comes as a WorkflowStatus
-        Command<Terminated>(_ => StartPendingWork()); // a runner finished: a queued activity may take its slot
+        Command<Terminated>(t =>
+        {
+            // A runner stops only after reporting, and its report is handled (and journaled) before this arrives, so
+            // its step is resolved by now; one that stopped without reporting leaves its step in flight to be run again.
+            foreach (var (step, runner) in _runners)
+                if (runner.Equals(t.ActorRef)) { _runners.Remove(step); break; }
+            StartPendingWork(); // a queued activity may take the slot
+        });
         Command<Succeeded>(m => Resolve(m.Sequence, new ActivityCompleted(m.Sequence, m.ResultJson, m.Attempt, DateTimeOffset.UtcNow)));
         Command<GaveUp>(m => Resolve(m.Sequence, new ActivityFailed(m.Sequence, m.ErrorType, m.ErrorMessage, m.Attempts, DateTimeOffset.UtcNow)));
         Command<AttemptFailed>(m =>
         {
-            if (!_state.InFlight.ContainsKey(m.Sequence)) return;
-            Persist(new ActivityAttemptFailed(m.Sequence, m.Attempt, m.ErrorType, m.ErrorMessage, m.RetryDelay, DateTimeOffset.UtcNow),
-                e => _state = _state.Apply(e));
+            if (!_state.InFlight.ContainsKey(m.Sequence)) return; // cancelled meanwhile: its runner is being stopped
+            var runner = Sender; // waits for this write before it starts the next attempt
+            Persist(new ActivityAttemptFailed(m.Sequence, m.Attempt, m.ErrorType, m.ErrorMessage, m.RetryDelay, DateTimeOffset.UtcNow), e =>
+            {
+                _state = _state.Apply(e);
+                runner.Tell(new AttemptFailureJournaled(m.Attempt));
+            });
         });
         Command<GetWorkflowStatus>(_ =>
         {
@@ -108,7 +122,13 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", _workflowId));
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
         Command<RegistryProtocol.ResumeProbe>(_ => Sender.Tell(RegistryProtocol.Resumed.Instance)); // commands wait for recovery
-        Command<RegistryProtocol.StopExecution>(_ => Context.Stop(Self));
+        Command<RegistryProtocol.StopExecution>(stop =>
+        {
+            // Requests that reached this actor after it asked to passivate may have made it busy again (a wait, a
+            // signal being written): then it stays, and the registry hands it what it buffered meanwhile.
+            if (CanPassivate(out _)) Context.Stop(Self);
+            else Sender.Tell(new RegistryProtocol.PassivationCancelled(_workflowId));
+        });
         Command<RegistryProtocol.DrainProbe>(probe =>
         {
             var registry = Sender;
@@ -130,11 +150,20 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         bool snapshotExpected = true, IReadOnlyList<HistoryEvent>? preloaded = null) =>
         Akka.Actor.Props.Create(() => new WorkflowActor(workflowId, registry, settings, services, snapshotExpected, preloaded));
 
+    protected override void PostStop()
+    {
+        // Stopped by a failed write or recovery (a passivation waits until nothing is owed): what was accepted and not
+        // yet answered goes back to the registry, which hands it to the next incarnation, so no asker learns by timeout.
+        var owed = _waiters.Select(w => ((object)new WaitForWorkflow(_workflowId), w)).Concat(_unconfirmed).ToList();
+        if (owed.Count > 0) Context.Parent.Tell(new RegistryProtocol.HandedBack(_workflowId, owed));
+        base.PostStop();
+    }
+
     private void Start(StartWorkflow m)
     {
         if (_state.Started is { } existing)
         {
-            Sender.Tell(existing.WorkflowType == m.WorkflowType && existing.InputJson == m.InputJson
+            Sender.Tell(existing.WorkflowType == m.WorkflowType && PayloadCodec.SameJson(existing.InputJson, m.InputJson)
                 ? new WorkflowAccepted(_workflowId, Created: false)
                 : new StartRejected(_workflowId, StartRejection.Conflict,
                     $"Workflow '{_workflowId}' already exists as {existing.WorkflowType} with input {Divergence.Shorten(existing.InputJson)}; " +
@@ -149,8 +178,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         var started = new WorkflowStarted(_workflowId, m.WorkflowType, m.InputJson, Random.Shared.NextInt64(), DateTimeOffset.UtcNow);
         _engine = NewEngine(started);
         _engine.Start();
-        var caller = Sender;
-        Progress([started], afterDurable: () => caller.Tell(new WorkflowAccepted(_workflowId, Created: true)));
+        Progress([started], m, new WorkflowAccepted(_workflowId, Created: true));
     }
 
     private void Resolve(int sequence, HistoryEvent resolution)
@@ -164,8 +192,14 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     /// Journals <paramref name="leading"/> plus whatever the engine now asks for (new steps or the terminal
     /// event) in one atomic write, then acts on it: acknowledge, start activities, snapshot, notify.
     /// </summary>
-    private void Progress(IReadOnlyList<HistoryEvent> leading, Action? afterDurable = null)
+    /// <remarks>
+    /// <paramref name="request"/> (with its asker) is answered with <paramref name="answer"/> once the write is durable;
+    /// until then it is unconfirmed: should the actor stop first (a failed write), the request goes back to the registry
+    /// for the next incarnation instead of being lost.
+    /// </remarks>
+    private void Progress(IReadOnlyList<HistoryEvent> leading, object? request = null, object? answer = null)
     {
+        var asker = Sender;
         var events = new List<HistoryEvent>(leading);
         var now = DateTimeOffset.UtcNow;
         var commands = _engine!.TakeNewCommands();
@@ -188,6 +222,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         }
         if (events.Count == 0)
         {
+            if (answer is not null) asker.Tell(answer);
             AfterDurable();
             return;
         }
@@ -195,9 +230,17 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             && events.Aggregate(_state, (s, e) => s.Apply(e)) is { NothingRunning: true, Timers.IsEmpty: true };
         PersistAll(events.Select((e, i) => JournalTags.ForJournal(e, waitingForSignalAfter && i == events.Count - 1)),
             e => _state = _state.Apply(e is Tagged t ? (HistoryEvent)t.Payload : (HistoryEvent)e));
+        var unconfirmed = (request ?? (object)events, asker);
+        if (request is not null) _unconfirmed.Add(unconfirmed);
+        _writesInFlight++;
         DeferAsync(events[^1], _ =>
         {
-            afterDurable?.Invoke();
+            _writesInFlight--;
+            if (request is not null)
+            {
+                _unconfirmed.Remove(unconfirmed);
+                asker.Tell(answer);
+            }
             AfterDurable();
         });
     }
@@ -213,16 +256,18 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     /// <summary>Starts what the journal says is pending and not started in this incarnation: activities (up to the limit), timers, children.</summary>
     private void StartPendingWork()
     {
-        var running = Context.GetChildren().Count();
+        // A step is started once per incarnation: its runner stays in _runners until it has stopped, and it stops only
+        // after its outcome was reported (and so journaled before the next command is handled). Children alone are
+        // no guide: Akka forgets a stopped child before its Terminated (and the report ahead of it) is handled.
         foreach (var scheduled in _state.InFlight.Values)
         {
-            var name = $"activity-{scheduled.Sequence}";
-            if (!Context.Child(name).IsNobody()) continue;
-            if (running >= _settings.MaxConcurrentActivities) break; // the rest start as running ones finish
+            if (_runners.ContainsKey(scheduled.Sequence)) continue;
+            if (_runners.Count >= _settings.MaxConcurrentActivities) break; // the rest start as running ones finish
             _registry.TryGetActivity(scheduled.ActivityName, out var activity);
-            Context.Watch(Context.ActorOf(ActivityRunnerActor.Props(new Step(_workflowId, scheduled), _state.NextAttempt(scheduled.Sequence),
-                activity, _services, _settings.MaxPayloadBytes), name));
-            running++;
+            var runner = Context.ActorOf(ActivityRunnerActor.Props(new Step(_workflowId, scheduled), _state.NextAttempt(scheduled.Sequence),
+                activity, _services, _settings.MaxPayloadBytes), $"activity-{scheduled.Sequence}");
+            Context.Watch(runner);
+            _runners[scheduled.Sequence] = runner;
         }
         foreach (var timer in _state.Timers.Values)
         {
@@ -268,10 +313,17 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             Sender.Tell(new SignalRejected(_workflowId, m.Name, reason, message));
             return;
         }
-        var received = new SignalReceived(m.Name, m.PayloadJson, DateTimeOffset.UtcNow);
+        if (m.SignalId is { } id && _state.SignalIds.Contains(id))
+        {
+            Sender.Tell(new SignalAccepted(_workflowId, m.Name, Duplicate: true)); // a retry of a signal already journaled
+            return;
+        }
+        // Every signal is journaled with an id: the caller's, or one made here, under which a request handed back after
+        // a failed write is recognised if that write did land.
+        var signal = m.SignalId is null ? m with { SignalId = Guid.NewGuid().ToString("N") } : m;
+        var received = new SignalReceived(m.Name, m.PayloadJson, signal.SignalId, DateTimeOffset.UtcNow);
         _engine!.Apply(received); // started and unfinished: the engine exists
-        var caller = Sender;
-        Progress([received], afterDurable: () => caller.Tell(new SignalAccepted(_workflowId, m.Name)));
+        Progress([received], signal, new SignalAccepted(_workflowId, m.Name));
     }
 
     private void Cancel(CancelWorkflow m)
@@ -287,13 +339,12 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             return;
         }
         // Stop what runs for the pending steps: their outcomes no longer matter (the engine fails them all).
-        foreach (var child in Context.GetChildren()) Context.Stop(child);
+        foreach (var runner in _runners.Values) Context.Stop(runner); // they stay counted until their Terminated
         foreach (var timer in _state.Timers.Keys) Timers.Cancel($"timer-{timer}");
         foreach (var child in _state.Children.Values) Context.Parent.Tell(new CancelWorkflow(child.ChildId, $"parent {_workflowId} cancelled: {m.Reason}"));
         var requested = new WorkflowCancelRequested(m.Reason, DateTimeOffset.UtcNow);
         _engine!.Apply(requested);
-        var caller = Sender;
-        Progress([requested], afterDurable: () => caller.Tell(new CancelAccepted(_workflowId)));
+        Progress([requested], m, new CancelAccepted(_workflowId));
     }
 
     private bool SignalOrCancelRefusal(out RejectionReason reason, out string message)
@@ -342,13 +393,21 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     private void PassivateIfIdle()
     {
-        // Never started, finished, suspended, or waiting only for timers and signals: nothing in this process moves
-        // it on before its next timer; the registry brings it back then, or when a request (a signal) comes.
-        var dormant = WaitingOnlyForTimersOrSignals;
-        var idle = !_state.IsStarted || Settled || dormant;
-        if (idle && _waiters.Count == 0 && !Context.GetChildren().Any())
+        if (CanPassivate(out var dormant))
             Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, dormant, _lastSnapshotSequenceNr > 0,
                 dormant && !_state.Timers.IsEmpty ? _state.Timers.Values.Min(t => t.FireAt) : null));
+    }
+
+    /// <summary>
+    /// Never started, finished, suspended, or waiting only for timers and signals (<paramref name="dormant"/>), with
+    /// no waiter to answer, no runner alive and no write pending: nothing in this process moves it on before its next
+    /// timer, and stopping loses no answer. The registry brings it back at that timer, or when a request comes.
+    /// </summary>
+    private bool CanPassivate(out bool dormant)
+    {
+        dormant = WaitingOnlyForTimersOrSignals;
+        var idle = !_state.IsStarted || Settled || dormant;
+        return idle && _waiters.Count == 0 && _runners.Count == 0 && _writesInFlight == 0;
     }
 
     private WorkflowExecution NewEngine(WorkflowStarted started)

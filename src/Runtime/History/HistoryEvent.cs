@@ -77,13 +77,18 @@ public sealed record TimerStarted(int Sequence, DateTimeOffset FireAt, DateTimeO
 /// <param name="Timestamp">When the event was recorded (UTC).</param>
 public sealed record TimerFired(int Sequence, DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
 
-/// <summary>An external signal arrived; it is buffered until the code waits for a signal of that name, in arrival order.</summary>
+/// <summary>
+/// An external signal arrived; it is buffered until the code waits for a signal of that name, in arrival order. A
+/// later signal with the same <paramref name="SignalId"/> is a duplicate and is not journaled.
+/// </summary>
 /// <param name="Name">The signal's name.</param>
 /// <param name="PayloadJson">The payload as JSON.</param>
+/// <param name="SignalId">The de-duplication id (the sender's, or one the runtime chose); null in events stored as <c>SignalReceived.v1</c>.</param>
 /// <param name="Timestamp">When the event was recorded (UTC).</param>
 public sealed record SignalReceived(
     string Name,
     [property: JsonPropertyName("payload"), JsonConverter(typeof(RawJsonConverter))] string PayloadJson,
+    string? SignalId,
     DateTimeOffset Timestamp) : HistoryEvent(Timestamp);
 
 /// <summary>The workflow started child workflow <paramref name="ChildId"/> at step <paramref name="Sequence"/>; it is in flight until its outcome is journaled here.</summary>

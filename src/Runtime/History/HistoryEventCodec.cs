@@ -9,7 +9,8 @@ namespace Steadfast.Runtime.History;
 /// </summary>
 public static class HistoryEventCodec
 {
-    private static readonly JsonSerializerOptions Options = new(PayloadCodec.Options);
+    // Stored events of an older version lack the fields added since: those read as null, not as an error.
+    private static readonly JsonSerializerOptions Options = new(PayloadCodec.Options) { RespectRequiredConstructorParameters = false };
 
     private static readonly Dictionary<Type, string> ManifestByType = new()
     {
@@ -22,7 +23,7 @@ public static class HistoryEventCodec
         [typeof(WorkflowFailed)] = "WorkflowFailed.v1",
         [typeof(TimerStarted)] = "TimerStarted.v1",
         [typeof(TimerFired)] = "TimerFired.v1",
-        [typeof(SignalReceived)] = "SignalReceived.v1",
+        [typeof(SignalReceived)] = "SignalReceived.v2",
         [typeof(ChildWorkflowStarted)] = "ChildWorkflowStarted.v1",
         [typeof(ChildWorkflowCompleted)] = "ChildWorkflowCompleted.v1",
         [typeof(ChildWorkflowFailed)] = "ChildWorkflowFailed.v1",
@@ -30,7 +31,14 @@ public static class HistoryEventCodec
         [typeof(WorkflowCancelled)] = "WorkflowCancelled.v1",
     };
 
-    private static readonly Dictionary<string, Type> TypeByManifest = ManifestByType.ToDictionary(kv => kv.Value, kv => kv.Key);
+    // Older versions still read (decoded into the current type).
+    private static readonly Dictionary<string, Type> ReadOnlyManifests = new()
+    {
+        ["SignalReceived.v1"] = typeof(SignalReceived), // before signal ids
+    };
+
+    private static readonly Dictionary<string, Type> TypeByManifest =
+        ManifestByType.ToDictionary(kv => kv.Value, kv => kv.Key).Concat(ReadOnlyManifests).ToDictionary();
 
     /// <summary>Every manifest this version can read.</summary>
     public static IReadOnlyCollection<string> KnownManifests => TypeByManifest.Keys;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Steadfast.Runtime;
 
@@ -6,10 +7,29 @@ namespace Steadfast.Runtime;
 public static class PayloadCodec
 {
     /// <summary>Web defaults (camelCase, case-insensitive reads), without HTML escaping so journals read well.</summary>
+    /// <remarks>
+    /// Constructor parameters without a default value are required: <c>{"foo":1}</c> for a positional record is a
+    /// wrong shape, not a record of defaults. Unknown members are ignored, so senders may be newer than the code.
+    /// </remarks>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        RespectRequiredConstructorParameters = true,
     };
+
+    /// <summary>True when two JSON texts are the same value: object member order and insignificant whitespace do not count.</summary>
+    public static bool SameJson(string a, string b)
+    {
+        if (a == b) return true;
+        try
+        {
+            return JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Serializes a payload to compact JSON.</summary>
     public static string Serialize<T>(T value)

@@ -3,14 +3,32 @@ using Steadfast.Runtime;
 
 namespace Steadfast.Actors.Tests;
 
-/// <summary>Counts executions per idempotency key, across actor systems in one test process.</summary>
+/// <summary>
+/// Side effects counted outside the journal: executions per (workflow, step, attempt), across actor systems in one
+/// test process. The journal discards a late duplicate result; this ledger does not, so it sees what a user's
+/// downstream system would.
+/// </summary>
 public static class Ledger
 {
-    private static readonly ConcurrentDictionary<string, int> Runs = new();
+    private static readonly ConcurrentDictionary<(string WorkflowId, int Step, int Attempt), int> Runs = new();
 
-    public static void Record(ActivityContext ctx) => Runs.AddOrUpdate(ctx.IdempotencyKey, 1, (_, n) => n + 1);
+    public static void Record(ActivityContext ctx) => Runs.AddOrUpdate((ctx.WorkflowId, ctx.Sequence, ctx.Attempt), 1, (_, n) => n + 1);
 
-    public static int RunsOf(string workflowId, int sequence) => Runs.GetValueOrDefault($"{workflowId}/{sequence}");
+    /// <summary>Executions of step <paramref name="sequence"/>, all attempts together.</summary>
+    public static int RunsOf(string workflowId, int sequence) =>
+        Runs.Where(r => r.Key.WorkflowId == workflowId && r.Key.Step == sequence).Sum(r => r.Value);
+
+    /// <summary>Executions of one attempt of a step.</summary>
+    public static int RunsOf(string workflowId, int sequence, int attempt) => Runs.GetValueOrDefault((workflowId, sequence, attempt));
+
+    /// <summary>The (step, attempt) pairs of <paramref name="workflowIds"/> that ran more than once, as "id/step#attempt ×n".</summary>
+    public static List<string> Repeated(IReadOnlySet<string> workflowIds) =>
+        Runs.Where(r => r.Value > 1 && workflowIds.Contains(r.Key.WorkflowId))
+            .Select(r => $"{r.Key.WorkflowId}/{r.Key.Step}#{r.Key.Attempt} ×{r.Value}").Order().ToList();
+
+    /// <summary>Every execution of <paramref name="workflowIds"/>: (workflow, step, attempt) → count.</summary>
+    public static Dictionary<(string WorkflowId, int Step, int Attempt), int> Of(IReadOnlySet<string> workflowIds) =>
+        Runs.Where(r => workflowIds.Contains(r.Key.WorkflowId)).ToDictionary(r => r.Key, r => r.Value);
 }
 
 /// <summary>Blocks step executions of a workflow until the test opens its gate.</summary>
