@@ -25,9 +25,16 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(BenchHostCommand.Create());
 root.Subcommands.Add(ReplicationBench.CreateVictim());
 
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0) // a usage error is bad configuration (2); 1 means "replay diverged"
+{
+    foreach (var error in parsed.Errors) Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine("See 'steadfast --help'.");
+    return 2;
+}
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is OptionsValidationException or JournalFileException)
 {

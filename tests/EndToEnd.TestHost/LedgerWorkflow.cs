@@ -13,7 +13,7 @@ public sealed class LedgerWorkflow : Workflow<int, int>
     }
 }
 
-/// <summary>Takes a little time, then appends "{run} {idempotency key}" to the ledger file (the side effect) and returns input + 1.</summary>
+/// <summary>Takes a little time, then appends "{run} {idempotency key} {attempt}" to the ledger file (the side effect) and returns input + 1.</summary>
 public sealed class LedgerStep : Activity<int, int>
 {
     private static readonly Lock Gate = new();
@@ -29,7 +29,7 @@ public sealed class LedgerStep : Activity<int, int>
     public override async Task<int> ExecuteAsync(int input, ActivityContext context)
     {
         await Task.Delay(Random.Shared.Next(MinMs, MaxMs), context.CancellationToken);
-        lock (Gate) File.AppendAllText(LedgerPath, $"{Run} {context.IdempotencyKey}\n");
+        lock (Gate) File.AppendAllText(LedgerPath, $"{Run} {context.IdempotencyKey} {context.Attempt}\n");
         return input + 1;
     }
 }

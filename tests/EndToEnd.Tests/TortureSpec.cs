@@ -58,9 +58,29 @@ public sealed class TortureSpec(ITestOutputHelper output) : IDisposable
                          $"{ledger.Count - ledger.Distinct().Count()} activity re-execution(s) (at-least-once) over {ledger.Distinct().Count()} steps");
     }
 
-    private HostProcess Start(int run, bool serve, string prefix) =>
+    [Fact]
+    public void Crash_free_run_should_execute_each_step_attempt_exactly_once()
+    {
+        // The same workload without kills: activities, a failing first attempt, durable sleeps, children, all at once.
+        Directory.CreateDirectory(_dir);
+        using (var run = Start(1, serve: false, prefix: "calm", workflows: 48))
+        {
+            Assert.True(run.WaitForExit(TimeSpan.FromMinutes(3)), "the run did not finish:\n" + run.Output);
+            Assert.True(run.ExitCode == 0, run.Output);
+        }
+
+        Ledger.AssertOncePerAttempt(LedgerFile);
+        var attempts = Ledger.Lines(LedgerFile).Select(l => l.Split(' ')).Where(c => c[1].EndsWith("/3") && !c[1].Contains('.'))
+            .GroupBy(c => c[1]).ToDictionary(g => g.Key, g => g.Select(c => int.Parse(c[2])).Order().ToList());
+        Assert.Equal(48, attempts.Count);
+        foreach (var (step, tried) in attempts) // the flaky step: a second attempt only where the first failed
+            Assert.Equal(int.Parse(step.Split('/')[0].Split('-')[^1]) % 3 == 0 ? [1, 2] : [1], tried);
+        Assert.Equal(48 * 5 + 16, Ledger.Lines(LedgerFile).Length); // 2 own steps + 3 child steps each, + 16 second attempts
+    }
+
+    private HostProcess Start(int run, bool serve, string prefix, int workflows = PerCycle) =>
         HostProcess.StartTestHost([
-            "--data", Path.Combine(_dir, "data"), "--ledger", LedgerFile, "--workflows", PerCycle.ToString(), "--run", run.ToString(),
+            "--data", Path.Combine(_dir, "data"), "--ledger", LedgerFile, "--workflows", workflows.ToString(), "--run", run.ToString(),
             "--type", "TortureWorkflow", "--id-prefix", prefix, "--step-ms", "50:250", .. serve ? new[] { "--serve" } : []]);
 
     public void Dispose()

@@ -101,6 +101,7 @@ public sealed class InspectionCliSpec : IDisposable
             (["history", "agent-1", "--db", newer], 13, "Unknown history event 'ActivityCompleted.v9'"),
             (["show", "agent-99", "--db", Agents], 14, "No workflow has the id 'agent-99'"),
             (["replay", "agent-1", "--db", Agents, "--workflows", notSqlite], 15, "is not a .NET assembly"),
+            (["replay", "agent-1", "--db", Agents], 2, "--workflows"), // a usage error, not "diverged" (1)
         };
         foreach (var (args, expectedCode, message) in cases)
         {

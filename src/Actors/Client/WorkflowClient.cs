@@ -11,6 +11,9 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
 {
     private readonly TimeSpan _timeout = defaultTimeout ?? TimeSpan.FromSeconds(30);
 
+    /// <summary>The registry actor this client asks (to Tell it messages directly).</summary>
+    public IActorRef Registry => registry;
+
     /// <summary>Starts a workflow; returns once the start is durable.</summary>
     /// <exception cref="WorkflowStartException">The start was rejected (invalid id, unknown type, bad input, conflict).</exception>
     public async Task<WorkflowAccepted> StartAsync(string workflowId, string workflowType, string inputJson, CancellationToken cancellationToken = default)
@@ -28,17 +31,36 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
     public Task<WorkflowAccepted> StartAsync<TInput>(string workflowId, string workflowType, TInput input, CancellationToken cancellationToken = default) =>
         StartAsync(workflowId, workflowType, PayloadCodec.Serialize(input), cancellationToken);
 
-    /// <summary>Sends a signal; returns once it is journaled.</summary>
-    /// <exception cref="WorkflowRequestException">Unknown or finished workflow, or an invalid name or payload.</exception>
-    public async Task SignalAsync(string workflowId, string name, string payloadJson, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends a signal; returns once it is journaled. The signal carries <paramref name="signalId"/> (one is made when it
+    /// is null), so the client re-sends it once after a timeout without any risk of journaling it twice. Pass your own
+    /// id, kept with your own state, to be able to re-send after your process restarts.
+    /// </summary>
+    /// <returns>The acknowledgement; <see cref="SignalAccepted.Duplicate"/> when a signal with this id had been journaled before.</returns>
+    /// <exception cref="WorkflowRequestException">Unknown or finished workflow, or an invalid name, payload or id.</exception>
+    public async Task<SignalAccepted> SignalAsync(string workflowId, string name, string payloadJson, string? signalId = null, CancellationToken cancellationToken = default)
     {
-        var reply = await registry.Ask<object>(new SignalWorkflow(workflowId, name, payloadJson), _timeout, cancellationToken);
-        if (reply is SignalRejected r) throw new WorkflowRequestException(r.Reason, r.Message);
+        var signal = new SignalWorkflow(workflowId, name, payloadJson, signalId ?? Guid.NewGuid().ToString("N"));
+        object reply;
+        try
+        {
+            reply = await registry.Ask<object>(signal, _timeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            reply = await registry.Ask<object>(signal, _timeout, cancellationToken); // the outcome was unknown; the id makes the retry safe
+        }
+        return reply switch
+        {
+            SignalAccepted accepted => accepted,
+            SignalRejected r => throw new WorkflowRequestException(r.Reason, r.Message),
+            _ => throw new InvalidOperationException($"Unexpected reply to SignalWorkflow: {reply}"),
+        };
     }
 
-    /// <summary>Sends a signal with a typed payload.</summary>
-    public Task SignalAsync<T>(string workflowId, string name, T payload, CancellationToken cancellationToken = default) =>
-        SignalAsync(workflowId, name, PayloadCodec.Serialize(payload), cancellationToken);
+    /// <summary>Sends a signal with a typed payload (see the JSON overload for <paramref name="signalId"/>).</summary>
+    public Task<SignalAccepted> SignalAsync<T>(string workflowId, string name, T payload, string? signalId = null, CancellationToken cancellationToken = default) =>
+        SignalAsync(workflowId, name, PayloadCodec.Serialize(payload), signalId, cancellationToken);
 
     /// <summary>Requests cancellation; returns once the request is journaled (the workflow ends Cancelled after compensating).</summary>
     /// <exception cref="WorkflowRequestException">Unknown or finished workflow.</exception>

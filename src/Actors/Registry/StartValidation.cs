@@ -43,6 +43,7 @@ internal static partial class StartValidation
     public static string? CheckSignal(SignalWorkflow m, int maxPayloadBytes)
     {
         if (string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 200) return $"Signal name '{Clip(m.Name)}' must be 1 to 200 characters.";
+        if (m.SignalId is { } id && (string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength)) return $"Signal id '{Clip(id)}' must be 1 to {MaxIdLength} characters.";
         var bytes = Encoding.UTF8.GetByteCount(m.PayloadJson ?? "");
         if (bytes > maxPayloadBytes) return $"Signal payload is {bytes} bytes, over the limit of {maxPayloadBytes} bytes.";
         try

@@ -72,7 +72,13 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             DrainedIfDone();
         });
         Receive<GetWorkflowStatus>(m => !_workflows.ContainsKey(m.WorkflowId) && _faults.ContainsKey(m.WorkflowId), m => Sender.Tell(FaultedStatus(m.WorkflowId)));
+        Receive<GetWorkflowStatus>(m => IsOnDiskOnly(m.WorkflowId) && _reads is not null, m => AnswerFromJournal(m));
         Receive<GetWorkflowStatus>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
+        Receive<StatusFromJournal>(r =>
+        {
+            if (r.Status is { } status) r.Asker.Tell(status);
+            else Deliver(r.Question.WorkflowId, r.Question, r.Asker); // not readable beside the plugin (a snapshot): ask the workflow itself
+        });
         Receive<Faulted>(f => _faults[f.WorkflowId] = f.Reason);
         Receive<WaitForWorkflow>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
         Receive<SignalWorkflow>(m =>
@@ -234,6 +240,19 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         ReadWakingHistories();
     }
 
+    /// <summary>Dormant: known, unfinished, and neither in memory nor on its way there.</summary>
+    private bool IsOnDiskOnly(string workflowId) =>
+        _dormant.ContainsKey(workflowId) && !_workflows.ContainsKey(workflowId) && !_waking.ContainsKey(workflowId) && !_passivating.ContainsKey(workflowId);
+
+    /// <summary>A status question for a dormant workflow is answered from its journal, without bringing it back.</summary>
+    private void AnswerFromJournal(GetWorkflowStatus question)
+    {
+        var (id, asker, registry, settings) = (question.WorkflowId, Sender, _registry, _settings);
+        _reads!.ReadHistories([id]).ContinueWith(read => new StatusFromJournal(question, asker,
+                read.IsCompletedSuccessfully && read.Result.TryGetValue(id, out var history) ? StatusReport.FromHistory(id, history, registry, settings) : null),
+            TaskScheduler.Default).PipeTo(Self);
+    }
+
     private void ReadWakingHistories()
     {
         if (_readingHistories || _waking.Count == 0) return;
@@ -306,6 +325,8 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _reads?.FindUnfinished().PipeTo(Self, failure: e => new ResumeQueryFailed(e));
 
     private sealed record HistoriesRead(IReadOnlyList<string> WorkflowIds, IReadOnlyDictionary<string, IReadOnlyList<Runtime.History.HistoryEvent>>? Histories);
+
+    private sealed record StatusFromJournal(GetWorkflowStatus Question, IActorRef Asker, WorkflowStatus? Status);
 
     private sealed class ResumeNow
     {

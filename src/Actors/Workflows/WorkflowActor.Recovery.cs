@@ -21,7 +21,7 @@ internal sealed partial class WorkflowActor
         _engine = NewEngine(started);
         _engine.Start();
         foreach (var e in _state.Events.Skip(1)) _engine.Apply(e);
-        _log.Info("Workflow {0} resumed after {1} events: {2}, {3} step(s) in flight", _workflowId, _state.Events.Count,
+        _log.Debug("Workflow {0} resumed after {1} events: {2}, {3} step(s) in flight", _workflowId, _state.Events.Count,
             _engine.Outcome.GetType().Name.Replace("Outcome", ""), _state.InFlight.Count);
         Progress([]);
     }

@@ -418,26 +418,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         return engine;
     }
 
-    private WorkflowStatus Status()
-    {
-        if (_state.Started is not { } started) return WorkflowStatus.NotFound(_workflowId);
-        var (status, result, error) = _state.Terminal switch
-        {
-            WorkflowCompleted c => (ExecutionStatus.Completed, c.ResultJson, (string?)null),
-            WorkflowFailed f => (ExecutionStatus.Failed, null, $"{f.ErrorType}: {f.ErrorMessage}"),
-            WorkflowCancelled c => (ExecutionStatus.Cancelled, null, $"Cancelled: {c.Reason}"),
-            _ when _engine?.Outcome is SuspendedOutcome s => (ExecutionStatus.Suspended, null, s.Divergence.Message),
-            _ => (ExecutionStatus.Running, (string?)null, (string?)null),
-        };
-        var waitingOn = _state.PendingDescriptions()
-            .Concat((_engine?.WaitingForSignals ?? []).Select(name => $"signal '{name}'"))
-            .ToList();
-        var recent = _state.Events.Skip(Math.Max(0, _state.Events.Count - _settings.StatusRecentEvents))
-            .Select(e => $"{e.Timestamp:O} {HistoryEventCodec.ManifestOf(e).Split('.')[0]} {Divergence.Shorten(HistoryEventCodec.EncodeToString(e), 160)}")
-            .ToList();
-        return new WorkflowStatus(_workflowId, started.WorkflowType, status, result, error, _state.Steps,
-            started.Timestamp, _state.Terminal?.Timestamp, waitingOn, recent);
-    }
+    private WorkflowStatus Status() => StatusReport.Of(_workflowId, _state, _engine, _settings.StatusRecentEvents);
 
     /// <summary>Self-message: the timer of a step is due.</summary>
     private sealed record TimerDue(int Sequence);

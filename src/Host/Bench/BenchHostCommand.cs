@@ -123,7 +123,7 @@ internal static class BenchHostCommand
     {
         const int warm = 200;
         await Task.WhenAll(Enumerable.Range(0, warm).Select(i => client.StartAsync($"warm-{i}", nameof(AwaitGo), i.ToString(CultureInfo.InvariantCulture), cancel)));
-        await Task.WhenAll(Enumerable.Range(0, warm).Select(i => client.SignalAsync($"warm-{i}", "go", "3", cancel)));
+        await Task.WhenAll(Enumerable.Range(0, warm).Select(i => client.SignalAsync($"warm-{i}", "go", "3", cancellationToken: cancel)));
         Check((await Task.WhenAll(Enumerable.Range(0, warm).Select(i => client.WaitAsync($"warm-{i}", TimeSpan.FromMinutes(1), cancel)))).Select((r, i) => (r, i)));
         await UntilAsync(client, s => s.ActiveWorkflows == 0, cancel);
         var before = SettledWorkingSet();
@@ -142,7 +142,7 @@ internal static class BenchHostCommand
     {
         var stats = await UntilAsync(client, s => s.ResumeDone, cancel, TimeSpan.FromMilliseconds(5));
         Say($"RESUMED {stats.DormantWorkflows} dormant, {stats.ActiveWorkflows} in memory");
-        await Bounded(n, i => client.SignalAsync($"wf-{i}", "go", "3", cancel));
+        await Bounded(n, i => client.SignalAsync($"wf-{i}", "go", "3", cancellationToken: cancel));
         var results = await Bounded(n, i => client.WaitAsync($"wf-{i}", TimeSpan.FromMinutes(5), cancel));
         Say("FINISHED");
         Check(results.Select((r, i) => (r, i)));

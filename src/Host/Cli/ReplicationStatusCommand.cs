@@ -38,7 +38,7 @@ internal static class ReplicationStatusCommand
                 replicas = options.Replication.Replicas.Select(r =>
                 {
                     var s = replicas.FirstOrDefault(x => x.Replica == r.DisplayName);
-                    return new { name = r.DisplayName, type = r.Type, generation = s?.Generation, lastSync = s?.LastSync, lagMs = s?.Lag?.TotalMilliseconds };
+                    return new { name = r.DisplayName, type = r.Type, generation = s?.Generation, lastSync = s?.LastSync, lagMs = replicating.Count > 0 ? s?.Lag?.TotalMilliseconds : null };
                 }),
             }));
             return 0;
@@ -50,7 +50,9 @@ internal static class ReplicationStatusCommand
             var s = replicas.FirstOrDefault(x => x.Replica == r.DisplayName);
             Console.WriteLine(s is null
                 ? $"replica {r.DisplayName} ({r.Type}): no generation yet"
-                : $"replica {r.DisplayName} ({r.Type}): generation {s.Generation}, last sync {s.LastSync:u}, lag {s.Lag?.TotalMilliseconds:0} ms");
+                : $"replica {r.DisplayName} ({r.Type}): generation {s.Generation}, last sync {s.LastSync:u}, " +
+                  // Litestream's lag compares file times; with nothing shipping it is no lag at all, just noise
+                  (replicating.Count > 0 ? $"lag {s.Lag?.TotalMilliseconds:0} ms" : "lag n/a (not replicating)"));
         }
         return 0;
     }

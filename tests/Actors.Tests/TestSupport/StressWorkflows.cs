@@ -92,3 +92,29 @@ public sealed class StressParent : Workflow<StressPlan, int>
         return (await Task.WhenAll(children)).Sum() + own;
     }
 }
+
+/// <summary>Sleeps an hour (dormant meanwhile); when cancelled, compensates with one step.</summary>
+public sealed class SleepsUntilCancelled : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(WorkflowContext ctx, int input)
+    {
+        try
+        {
+            await ctx.SleepAsync(TimeSpan.FromHours(1));
+            return input;
+        }
+        catch (WorkflowCancelledException)
+        {
+            await ctx.CallAsync<Work, int, int>(input);
+            throw;
+        }
+    }
+}
+
+public sealed record Transfer(string From, string To, int Amount);
+
+/// <summary>Echoes a positional record: its input must have every field.</summary>
+public sealed class EchoTransfer : Workflow<Transfer, Transfer>
+{
+    public override Task<Transfer> RunAsync(WorkflowContext ctx, Transfer input) => Task.FromResult(input);
+}

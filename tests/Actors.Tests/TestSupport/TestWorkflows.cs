@@ -111,6 +111,8 @@ public static class TestRegistry
             .AddWorkflow<StressRetries>()
             .AddWorkflow<StressCancellable>()
             .AddWorkflow<StressParent>()
+            .AddWorkflow<SleepsUntilCancelled>()
+            .AddWorkflow<EchoTransfer>()
             .AddActivity<Work>()
             .AddActivity<TwiceFailingWork>()
             .AddActivity<Tracked>()
