@@ -18,6 +18,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
               plugin = "akka.persistence.journal.test"
               test.class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
               test.plugin-dispatcher = "akka.actor.default-dispatcher"
+              test.circuit-breaker { max-failures = 10, call-timeout = 10s, reset-timeout = 2s }
             }
             akka.persistence.snapshot-store {
               plugin = "akka.persistence.snapshot-store.test"
@@ -70,6 +71,31 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
 
         var done = await wait;
         Assert.Equal(("4", ExecutionStatus.Completed), (done.ResultJson, done.Status));
+    }
+
+    [Fact]
+    public async Task Burst_of_write_failures_that_opens_the_breaker_should_leave_no_workflow_behind()
+    {
+        var ids = Enumerable.Range(0, 100).Select(i => $"jf-burst-{i}-{Guid.NewGuid():N}").ToList();
+        await Task.WhenAll(ids.Select(id => _client.StartAsync(id, "ThreeSteps", "1")));
+        await AwaitAssertAsync(async () => Assert.All(await Task.WhenAll(ids.Select(id => _client.GetStatusAsync(id))),
+            s => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], s.WaitingOn)), Wait);
+
+        // 100 failed writes open the journal's breaker (10 failures); recoveries then fail fast on it too.
+        await _journal.OnWrite.Fail();
+        foreach (var id in ids) Gates.Release(id);
+        await AwaitAssertAsync(async () =>
+        {
+            var faulted = (await Task.WhenAll(ids.Select(id => new WorkflowClient(_registry, TimeSpan.FromSeconds(2)).GetStatusAsync(id))))
+                .Count(s => s is { Status: ExecutionStatus.Faulted, Error: not null } && s.Error.Contains("failure"));
+            Assert.True(faulted > 50, $"{faulted} of 100 faulted");
+        }, Wait);
+
+        await _journal.OnWrite.Pass();
+        var done = await Task.WhenAll(ids.Select(id => _client.WaitAsync(id, TimeSpan.FromSeconds(60))));
+
+        Assert.All(done, s => Assert.Equal(("4", ExecutionStatus.Completed), (s.ResultJson, s.Status)));
+        Assert.All(ids, id => Assert.Equal(1, Ledger.RunsOf(id, 1))); // journaled before the fault: never again
     }
 
     /// <summary>Step 2's result cannot be written: the actor stops, and cannot be recovered until the journal passes again.</summary>

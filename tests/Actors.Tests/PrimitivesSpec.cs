@@ -123,7 +123,7 @@ public sealed class PrimitivesSpec : IDisposable
 
         await using (var second = _journal.StartHost(TestRegistry.Create(), "after"))
         {
-            await AwaitAsync(async () => Assert.Equal(new RuntimeStats(ActiveWorkflows: 1, DormantWorkflows: 1, ResumeDone: true), await second.Client.GetRuntimeStatsAsync()));
+            await AwaitAsync(async () => Assert.Equal(new RuntimeStats(ActiveWorkflows: 1, DormantWorkflows: 1, ResumeDone: true, InFlight: 1), await second.Client.GetRuntimeStatsAsync()));
             Gates.Release(busy);
             Assert.Equal("4", (await second.Client.WaitAsync(busy, Wait)).ResultJson);
 

@@ -14,18 +14,39 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
     /// <summary>The registry actor this client asks (to Tell it messages directly).</summary>
     public IActorRef Registry => registry;
 
-    /// <summary>Starts a workflow; returns once the start is durable.</summary>
-    /// <exception cref="WorkflowStartException">The start was rejected (invalid id, unknown type, bad input, conflict).</exception>
+    /// <summary>
+    /// Starts a workflow; returns once the start is durable. A host at its limits answers <see cref="StartRejection.Overloaded"/>:
+    /// the start is sent again after a jittered backoff (0.1 s doubling to 5 s) until the client's timeout is spent.
+    /// </summary>
+    /// <exception cref="WorkflowStartException">The start was rejected (invalid id, unknown type, bad input, conflict, or still overloaded at the timeout).</exception>
     public async Task<WorkflowAccepted> StartAsync(string workflowId, string workflowType, string inputJson, CancellationToken cancellationToken = default)
     {
-        var reply = await registry.Ask<object>(new StartWorkflow(workflowId, workflowType, inputJson), _timeout, cancellationToken);
-        return reply switch
+        var deadline = DateTime.UtcNow + _timeout;
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (true)
         {
-            WorkflowAccepted accepted => accepted,
-            StartRejected rejected => throw new WorkflowStartException(rejected),
-            _ => throw new InvalidOperationException($"Unexpected reply to StartWorkflow: {reply}"),
-        };
+            var left = deadline - DateTime.UtcNow;
+            var reply = await registry.Ask<object>(new StartWorkflow(workflowId, workflowType, inputJson), left > MinimumAsk ? left : MinimumAsk, cancellationToken);
+            switch (reply)
+            {
+                case WorkflowAccepted accepted:
+                    return accepted;
+                case StartRejected { Reason: StartRejection.Overloaded } overloaded:
+                    var pause = backoff * (0.5 + Random.Shared.NextDouble() / 2);
+                    if (DateTime.UtcNow + pause >= deadline) throw new WorkflowStartException(overloaded);
+                    await Task.Delay(pause, cancellationToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaximumBackoff.Ticks));
+                    break;
+                case StartRejected rejected:
+                    throw new WorkflowStartException(rejected);
+                default:
+                    throw new InvalidOperationException($"Unexpected reply to StartWorkflow: {reply}");
+            }
+        }
     }
+
+    private static readonly TimeSpan MinimumAsk = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(5);
 
     /// <summary>Starts a workflow with a typed input.</summary>
     public Task<WorkflowAccepted> StartAsync<TInput>(string workflowId, string workflowType, TInput input, CancellationToken cancellationToken = default) =>

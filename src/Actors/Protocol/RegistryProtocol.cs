@@ -23,6 +23,12 @@ internal static class RegistryProtocol
     /// </summary>
     public sealed record HandedBack(string WorkflowId, IReadOnlyList<(object Request, IActorRef Asker)> Requests);
 
+    /// <summary>
+    /// Workflow → registry, once per incarnation: I am settled, or wait only for timers and signals; my admission slot
+    /// is free for the next workflow (I stay in memory until I passivate).
+    /// </summary>
+    public sealed record Quiet(string WorkflowId);
+
     /// <summary>Registry → itself: a dormant workflow's timer is due.</summary>
     public sealed record Wake(string WorkflowId);
 

@@ -27,6 +27,8 @@ public enum StartRejection
     Conflict,
     /// <summary>The host is shutting down.</summary>
     Unavailable,
+    /// <summary>The host is at its limit of workflows in flight and of starts waiting for a slot; retry with backoff (<see cref="WorkflowClient"/> does).</summary>
+    Overloaded,
 }
 
 /// <summary>Asks for a workflow's <see cref="WorkflowStatus"/>.</summary>
@@ -121,6 +123,8 @@ public enum RejectionReason
     Invalid,
     /// <summary>The host is shutting down; send it again after the restart.</summary>
     Unavailable,
+    /// <summary>The host is at its limits; send it again after a backoff.</summary>
+    Overloaded,
 }
 
 /// <summary>
@@ -148,4 +152,6 @@ public sealed class GetRuntimeStats
 /// <param name="ActiveWorkflows">Workflow actors in memory (running, or idle and not yet passivated).</param>
 /// <param name="DormantWorkflows">Unfinished workflows known to wait only for a signal, not in memory: the signal recovers them.</param>
 /// <param name="ResumeDone">The unfinished workflows found at host start are all back: recovered, or known dormant.</param>
-public sealed record RuntimeStats(int ActiveWorkflows, int DormantWorkflows, bool ResumeDone);
+/// <param name="InFlight">Workflows holding an admission slot (in memory and not yet quiet).</param>
+/// <param name="WaitingForSlot">Workflows (new starts, or resumes at host start) waiting for an admission slot.</param>
+public sealed record RuntimeStats(int ActiveWorkflows, int DormantWorkflows, bool ResumeDone, int InFlight = 0, int WaitingForSlot = 0);

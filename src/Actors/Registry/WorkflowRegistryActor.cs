@@ -34,6 +34,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private bool _resumeListed;
     private IActorRef? _drainRequester;
     private bool _closed;
+    private readonly AdmissionGate _gate;
 
     public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, JournalReads? reads)
     {
@@ -41,6 +42,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _settings = settings;
         _services = services;
         _reads = reads;
+        _gate = new AdmissionGate(settings.Admission);
 
         Receive<StartWorkflow>(m =>
         {
@@ -103,6 +105,17 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             foreach (var (message, sender) in buffered) Deliver(c.WorkflowId, message, sender);
         });
         Receive<HandedBack>(h => _handedBack[h.WorkflowId] = h.Requests); // delivered once its Terminated is handled
+        Receive<Quiet>(q =>
+        {
+            _gate.Release(q.WorkflowId);
+            AdmitWaiting();
+        });
+        Receive<AdmissionTick>(_ =>
+        {
+            foreach (var expired in _gate.TakeExpired()) Refuse(expired.Message, expired.Sender,
+                $"The host is at its limit of {_settings.Admission.MaxActiveWorkflows} workflows in flight and this start waited {_settings.Admission.MaxWait} for a slot; retry with backoff.");
+            if (_gate.WaitingIds == 0) Timers.Cancel("admission");
+        });
         Receive<Terminated>(t => Stopped(t.ActorRef));
         Receive<Restart>(r =>
         {
@@ -139,15 +152,16 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             _log.Info("Resuming {0} unfinished workflow(s); {1} more wait only for a signal and stay on disk until it comes",
                 found.Recover.Count, found.Dormant.Count);
-            foreach (var w in found.All.Where(w => !_workflows.ContainsKey(w.WorkflowId)))
+            foreach (var w in found.All.Where(w => !_workflows.ContainsKey(w.WorkflowId) && !_gate.IsWaiting(w.WorkflowId)))
                 if (w.Dormant) _dormant[w.WorkflowId] = w.HasSnapshot;
-                else _resuming.Add(Spawn(w.WorkflowId, w.HasSnapshot, w.History));
-            foreach (var actor in _resuming) actor.Tell(ResumeProbe.Instance);
+                else if (_gate.HasRoom) Resume(w);
+                else _gate.HoldResume(w);
             _resumeListed = true;
         });
         Receive<Resumed>(_ => _resuming.Remove(Sender));
         Receive<GetRuntimeStats>(_ => Sender.Tell(new RuntimeStats(_workflows.Count, _dormant.Count,
-            ResumeDone: (_resumeListed || _reads is null) && _resuming.Count == 0)));
+            ResumeDone: (_resumeListed || _reads is null) && _resuming.Count == 0 && _gate.ResumesWaiting == 0,
+            InFlight: _gate.Active, WaitingForSlot: _gate.WaitingIds)));
         Receive<ResumeQueryFailed>(f =>
         {
             _log.Error(f.Error, "Could not list unfinished workflows; retrying in {0}", _settings.RestartBackoffMax);
@@ -208,11 +222,30 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             waking.Add((message, sender));
             return;
         }
+        if (_gate.IsWaiting(workflowId))
+        {
+            _gate.Hold(workflowId, message, sender);
+            return;
+        }
         if (!_workflows.TryGetValue(workflowId, out var actor))
         {
             if (message is not StartWorkflow)
             {
                 BringBack(workflowId, (message, sender));
+                return;
+            }
+            // A child's start passes the gate: its parent holds a slot and waits for it.
+            var child = sender.Path.Parent.Equals(Self.Path);
+            if (!child && !_gate.HasRoom)
+            {
+                if (_gate.Full)
+                    Refuse(message, sender, $"The host is at its limit of {_settings.Admission.MaxActiveWorkflows} workflows in flight and " +
+                                            $"{_gate.WaitingIds} starts are already waiting; retry with backoff.");
+                else
+                {
+                    if (_gate.WaitingIds == 0) Timers.StartPeriodicTimer("admission", AdmissionTick.Instance, AdmissionTickInterval);
+                    _gate.Hold(workflowId, message, sender);
+                }
                 return;
             }
             // A start is almost always for a new id: its recovery skips the snapshot query (and replays the journal
@@ -272,8 +305,38 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         Context.Watch(actor);
         _workflows[workflowId] = actor;
         _idsByActor[actor] = workflowId;
+        _gate.MarkActive(workflowId);
         return actor;
     }
+
+    private void Resume(UnfinishedWorkflows.Unfinished w)
+    {
+        var actor = Spawn(w.WorkflowId, w.HasSnapshot, w.History);
+        _resuming.Add(actor);
+        actor.Tell(ResumeProbe.Instance);
+    }
+
+    /// <summary>Gives free slots to the workflows waiting for one, in arrival order.</summary>
+    private void AdmitWaiting()
+    {
+        while (_gate.Next() is var (id, waiting))
+        {
+            if (waiting.Resume is { } unfinished) Resume(unfinished);
+            else if (!_workflows.ContainsKey(id)) Spawn(id, snapshotExpected: false);
+            foreach (var parked in waiting.Requests) Deliver(id, parked.Message, parked.Sender);
+        }
+    }
+
+    /// <summary>Answers a request the host cannot take now.</summary>
+    private static void Refuse(object request, IActorRef asker, string why) => asker.Tell(request switch
+    {
+        StartWorkflow m => new StartRejected(m.WorkflowId, StartRejection.Overloaded, why),
+        SignalWorkflow m => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Overloaded, why),
+        CancelWorkflow m => new CancelRejected(m.WorkflowId, RejectionReason.Overloaded, why),
+        GetWorkflowStatus m => WorkflowStatus.NotFound(m.WorkflowId), // its start is not durable: it does not exist yet
+        WaitForWorkflow m => WorkflowStatus.NotFound(m.WorkflowId),
+        _ => new Status.Failure(new InvalidOperationException(why)),
+    });
 
     private void Stopped(IActorRef actor)
     {
@@ -281,6 +344,8 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _resuming.Remove(actor);
         if (!_idsByActor.Remove(actor, out var id)) return;
         _workflows.Remove(id);
+        _gate.Release(id);
+        AdmitWaiting();
         var owed = _handedBack.Remove(id, out var handedBack) ? handedBack : [];
         if (_passivating.Remove(id, out var buffered))
         {
@@ -303,8 +368,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         if (owed.Count > 0) // for the next incarnation, ahead of what reaches the dead letters
             (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).InsertRange(0, owed);
         var failures = _restarts[id] = _restarts.GetValueOrDefault(id) + 1;
-        var delay = TimeSpan.FromTicks(Math.Min(_settings.RestartBackoffMax.Ticks,
-            _settings.RestartBackoffMin.Ticks * (1L << Math.Min(failures - 1, 20))));
+        // Jittered (half to all of the exponential delay): workflows failed by one fault do not come back in waves.
+        var delay = TimeSpan.FromTicks((long)(Math.Min(_settings.RestartBackoffMax.Ticks,
+            _settings.RestartBackoffMin.Ticks * (1L << Math.Min(failures - 1, 20))) * (0.5 + Random.Shared.NextDouble() / 2)));
         _log.Warning("Workflow {0} stopped unexpectedly (failure {1}); recovering it in {2}", id, failures, delay);
         Timers.StartSingleTimer("restart-" + id, new Restart(id), delay);
     }
@@ -325,6 +391,14 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _reads?.FindUnfinished().PipeTo(Self, failure: e => new ResumeQueryFailed(e));
 
     private sealed record HistoriesRead(IReadOnlyList<string> WorkflowIds, IReadOnlyDictionary<string, IReadOnlyList<Runtime.History.HistoryEvent>>? Histories);
+
+    private static readonly TimeSpan AdmissionTickInterval = TimeSpan.FromMilliseconds(500);
+
+    private sealed class AdmissionTick
+    {
+        public static readonly AdmissionTick Instance = new();
+        private AdmissionTick() { }
+    }
 
     private sealed record StatusFromJournal(GetWorkflowStatus Question, IActorRef Asker, WorkflowStatus? Status);
 

@@ -16,6 +16,7 @@ internal sealed partial class WorkflowActor
         if (_state.Started is not { } started || _state.IsFinished)
         {
             SetReceiveTimeout(_settings.PassivateAfter); // recovered only to answer a question, or restarted after a failed start
+            ReportQuietIfIdle();
             return;
         }
         _engine = NewEngine(started);

@@ -30,6 +30,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     private readonly List<(object Request, IActorRef Asker)> _unconfirmed = []; // accepted requests whose write is not yet durable
     private long _lastSnapshotSequenceNr;
     private int _writesInFlight;
+    private bool _quietReported;
     private IReadOnlyList<HistoryEvent>? _preloaded;
 
     public WorkflowActor(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services,
@@ -168,11 +169,13 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
                 : new StartRejected(_workflowId, StartRejection.Conflict,
                     $"Workflow '{_workflowId}' already exists as {existing.WorkflowType} with input {Divergence.Shorten(existing.InputJson)}; " +
                     $"this start asks for {m.WorkflowType} with input {Divergence.Shorten(m.InputJson)}."));
+            ReportQuietIfIdle();
             return;
         }
         if (!_registry.TryGetWorkflow(m.WorkflowType, out _))
         {
             Sender.Tell(new StartRejected(_workflowId, StartRejection.UnknownType, $"Workflow type '{m.WorkflowType}' is not registered."));
+            ReportQuietIfIdle();
             return;
         }
         var started = new WorkflowStarted(_workflowId, m.WorkflowType, m.InputJson, Random.Shared.NextInt64(), DateTimeOffset.UtcNow);
@@ -288,6 +291,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     {
         StartPendingWork();
 
+        ReportQuietIfIdle();
         if (WaitingOnlyForTimersOrSignals) SetReceiveTimeout(_settings.PassivateAfter); // leaves memory until its timer or a signal
         // The snapshot is the whole history, so it is taken after snapshot-every events and then each time the
         // history has doubled: a long history is rewritten O(log n) times, not n/snapshot-every times. A finished
@@ -391,8 +395,17 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         && _engine is { Outcome: var outcome } && outcome == WorkflowOutcome.Running
         && (!_state.Timers.IsEmpty || _engine.WaitingForSignals.Count > 0);
 
+    /// <summary>Once settled or waiting only for timers and signals, frees its admission slot (once per incarnation).</summary>
+    private void ReportQuietIfIdle()
+    {
+        if (_quietReported || !(!_state.IsStarted || Settled || WaitingOnlyForTimersOrSignals)) return;
+        _quietReported = true;
+        Context.Parent.Tell(new RegistryProtocol.Quiet(_workflowId));
+    }
+
     private void PassivateIfIdle()
     {
+        ReportQuietIfIdle();
         if (CanPassivate(out var dormant))
             Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, dormant, _lastSnapshotSequenceNr > 0,
                 dormant && !_state.Timers.IsEmpty ? _state.Timers.Values.Min(t => t.FireAt) : null));
