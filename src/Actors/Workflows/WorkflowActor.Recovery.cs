@@ -16,7 +16,7 @@ internal sealed partial class WorkflowActor
         if (_state.Started is not { } started || _state.IsFinished)
         {
             SetReceiveTimeout(_settings.PassivateAfter); // recovered only to answer a question, or restarted after a failed start
-            ReportQuietIfIdle();
+            if (_state.IsFinished) ReportQuietIfIdle(); // not started: a start is most likely next (the request answers it otherwise)
             return;
         }
         _engine = NewEngine(started);

@@ -37,7 +37,7 @@ internal static class BenchHostCommand
             var db = Path.Combine(dir, "steadfast.db");
             switch (p.GetValue(role))
             {
-                case "w1": await Throughput(client, db, n, p.GetValue(runs), c); break;
+                case "w1": await Throughput(new WorkflowClient(client.Registry, TimeSpan.FromMinutes(10)), db, n, p.GetValue(runs), c); break; // a batch of 100,000 waits its turn
                 case "w2": await Latency(client, n, p.GetValue(runs), c); break;
                 case "w3-start": await StartAndHang(client, nameof(SleepThenTwoSteps), n, c); break;
                 case "w3-resume": await AwaitAll(client, n, c); break;
@@ -52,6 +52,13 @@ internal static class BenchHostCommand
 
     private static void Say(string line) => Console.WriteLine(line);
 
+    /// <summary>One line on stderr: what the registry holds (the bench passes stderr through).</summary>
+    private static void Progress(WorkflowClient client)
+    {
+        var stats = client.GetRuntimeStatsAsync().Result;
+        Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} in memory {stats.ActiveWorkflows}, in flight {stats.InFlight}, waiting for a slot {stats.WaitingForSlot}");
+    }
+
     private static void Figure(string key, double value) => Say(FormattableString.Invariant($"FIGURE {key} {value}"));
 
     /// <summary>W1: a warm-up round, then per run <paramref name="n"/> workflows started at once; each result checked.</summary>
@@ -61,6 +68,11 @@ internal static class BenchHostCommand
         {
             var rowsBefore = run == 0 ? 0 : Scalar(db, "SELECT COUNT(*) FROM journal"); // the warm-up creates the tables
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            GC.Collect();
+            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            var peakHeap = 0L;
+            using var sampling = new Timer(_ => peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false)), null, 0, 50);
+            using var progress = new Timer(_ => Progress(client), null, 2000, 2000);
             var clock = Stopwatch.StartNew();
             var results = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
             {
@@ -74,6 +86,9 @@ internal static class BenchHostCommand
             Figure("w1_activities_per_s", 3 * n / seconds);
             Figure("w1_cpu_ms_per_wf", (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / n); // steadier than wall time on a shared machine
             Figure("journal_events_per_s", (Scalar(db, "SELECT COUNT(*) FROM journal") - rowsBefore) / seconds);
+            Figure("w1_peak_heap_mb", peakHeap / 1048576.0);
+            Figure("w1_heap_bytes_per_workflow", (peakHeap - heapBefore) / (double)n); // managed heap at the peak, over all n started at once
+            Figure("w1_working_set_mb", Process.GetCurrentProcess().WorkingSet64 / 1048576.0);
         }
     }
 

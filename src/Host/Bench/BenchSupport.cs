@@ -15,6 +15,8 @@ internal static class BenchSupport
     public static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null, string? hocon = null)
     {
         var options = new SteadfastOptions { DataDirectory = dataDirectory };
+        // STEADFAST_BENCH_HOCON: extra HOCON for the bench's hosts, to compare settings in one sitting.
+        if (Environment.GetEnvironmentVariable("STEADFAST_BENCH_HOCON") is { Length: > 0 } extra) hocon = extra + "\n" + hocon;
         if (hocon is not null)
         {
             Directory.CreateDirectory(dataDirectory);
