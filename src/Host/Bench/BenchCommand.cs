@@ -18,14 +18,18 @@ internal static class BenchCommand
         var workload = new Option<string>("--workload")
         {
             Description = "w1 (throughput), w2 (latency), w3 (recovery after kill -9), w4 (10,000 waiting workflows), limit (raw SQLite ceiling vs journal events/s), " +
-                          "all (those five), replication (lag, restore), inspection (list and history on big journals).",
+                          "all (those five), replication (lag, restore), inspection (list and history on big journals), soak (mixed load with kills, --minutes).",
             DefaultValueFactory = _ => "all",
         };
-        workload.AcceptOnlyFromAmong([.. PeerWorkloads, "all", "replication", "inspection"]);
+        workload.AcceptOnlyFromAmong([.. PeerWorkloads, "all", "replication", "inspection", "soak"]);
+        var minutes = new Option<double>("--minutes") { Description = "soak: how long to load the host.", DefaultValueFactory = _ => 30 };
+        var rate = new Option<int>("--rate") { Description = "soak: workflows started per second.", DefaultValueFactory = _ => 100 };
+        var killEvery = new Option<double>("--kill-every") { Description = "soak: minutes between kill -9s of the host.", DefaultValueFactory = _ => 4 };
+        var config = new Option<string?>("--soak-config") { Description = "soak: host options (e.g. an S3 replica); default: a scratch folder, no replication." };
         var runs = new Option<int>("--runs") { Description = "Measured runs (after one warm-up).", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var workflows = new Option<int?>("--workflows") { Description = "Override the workload's number of workflows (W1 1000, W2 200, W3 500, W4 10000)." };
-        var command = new Command("bench", "Measure throughput, latency, recovery and scale on this machine.") { workload, runs, json, workflows };
+        var command = new Command("bench", "Measure throughput, latency, recovery and scale on this machine.") { workload, runs, json, workflows, minutes, rate, killEvery, config };
         command.SetAction((p, c) =>
         {
             var n = p.GetValue(workflows);
@@ -33,6 +37,7 @@ internal static class BenchCommand
             {
                 "replication" => ReplicationBench.RunAsync(n ?? 1000, p.GetValue(runs), p.GetValue(json), c),
                 "inspection" => InspectionBench.RunAsync(100_000, p.GetValue(runs), p.GetValue(json), c),
+                "soak" => SoakBench.RunAsync(p.GetValue(minutes), p.GetValue(rate), p.GetValue(killEvery), p.GetValue(config), c),
                 "all" => RunAsync(PeerWorkloads, n, p.GetValue(runs), p.GetValue(json), c),
                 var one => RunAsync([one!], n, p.GetValue(runs), p.GetValue(json), c),
             };

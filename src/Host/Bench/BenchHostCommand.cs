@@ -21,17 +21,18 @@ internal static class BenchHostCommand
     public static Command Create()
     {
         var role = new Option<string>("--role") { Required = true };
-        role.AcceptOnlyFromAmong("w1", "w2", "w3-start", "w3-resume", "w4-start", "w4-resume");
+        role.AcceptOnlyFromAmong("w1", "w2", "w3-start", "w3-resume", "w4-start", "w4-resume", "soak");
         var data = new Option<string>("--data") { Required = true };
+        var config = new Option<string?>("--host-config");
         var workflows = new Option<int>("--workflows") { Required = true };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 1 };
-        var command = new Command("bench-host", "(internal) the host process of a bench workload") { role, data, workflows, runs };
+        var command = new Command("bench-host", "(internal) the host process of a bench workload") { role, data, workflows, runs, config };
         command.Hidden = true;
         command.SetAction(async (p, c) =>
         {
             var n = p.GetValue(workflows);
             var dir = p.GetValue(data)!;
-            using var host = BuildHost(dir, hocon: p.GetValue(role)!.StartsWith("w4") ? W4Config : null);
+            using var host = BuildHost(dir, hocon: p.GetValue(role)!.StartsWith("w4") ? W4Config : null, configFile: p.GetValue(config));
             await host.StartAsync(c);
             var client = host.Services.GetRequiredService<WorkflowClient>();
             var db = Path.Combine(dir, "steadfast.db");
@@ -43,6 +44,7 @@ internal static class BenchHostCommand
                 case "w3-resume": await AwaitAll(client, n, c); break;
                 case "w4-start": await LeaveWaiting(client, n, c); break;
                 case "w4-resume": await ResumeAndSignal(client, n, c); break;
+                case "soak": await SoakBench.HostAsync(client, n, p.GetValue(runs), c); break; // --workflows is the rate, --runs the run number
             }
             await host.StopAsync(CancellationToken.None);
             return 0;

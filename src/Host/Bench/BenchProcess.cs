@@ -78,6 +78,20 @@ internal sealed class BenchProcess : IDisposable
         }
     }
 
+    /// <summary>The process's resident memory (VmRSS) in MB, 0 once it has exited.</summary>
+    public double ResidentMb()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>SIGKILL now; returns when it is gone, with the moment the signal was sent.</summary>
     public async Task<TimeSpan> KillAsync()
     {

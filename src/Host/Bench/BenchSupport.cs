@@ -12,9 +12,9 @@ namespace Steadfast.Host.Bench;
 internal static class BenchSupport
 {
     /// <summary>A Steadfast host on <paramref name="dataDirectory"/> with the bench workflows; <paramref name="hocon"/> overrides engine settings.</summary>
-    public static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null, string? hocon = null)
+    public static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null, string? hocon = null, string? configFile = null)
     {
-        var options = new SteadfastOptions { DataDirectory = dataDirectory };
+        var options = configFile is null ? new SteadfastOptions { DataDirectory = dataDirectory } : SteadfastHost.LoadOptions(configFile);
         // STEADFAST_BENCH_HOCON: extra HOCON for the bench's hosts, to compare settings in one sitting.
         if (Environment.GetEnvironmentVariable("STEADFAST_BENCH_HOCON") is { Length: > 0 } extra) hocon = extra + "\n" + hocon;
         if (hocon is not null)
@@ -34,8 +34,8 @@ internal static class BenchSupport
             };
         }
         var registry = new SteadfastRegistry()
-            .AddWorkflow<ThreeStepBench>().AddWorkflow<SleepThenTwoSteps>().AddWorkflow<AwaitGo>()
-            .AddActivity<PlusOne>();
+            .AddWorkflow<ThreeStepBench>().AddWorkflow<SleepThenTwoSteps>().AddWorkflow<AwaitGo>().AddWorkflow<SoakWorkflow>()
+            .AddActivity<PlusOne>().AddActivity<SometimesFailing>();
         return SteadfastHost.Build(options.Validate(), registry, minimumLevel: LogLevel.Warning);
     }
 

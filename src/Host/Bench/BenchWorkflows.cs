@@ -48,3 +48,27 @@ public sealed class AwaitGo : Workflow<int, int>
     public override async Task<int> RunAsync(WorkflowContext context, int input) =>
         input + await context.WaitForSignalAsync<int>("go");
 }
+
+/// <summary>
+/// The soak's mixed workflow: a step whose first attempt fails for every fifth input, a durable sleep, a "go" signal
+/// (given up after 10 s, so workflows whose sender died in a kill still end), and a child; returns input + go + 2.
+/// </summary>
+public sealed class SoakWorkflow : Workflow<int, int>
+{
+    /// <inheritdoc />
+    public override async Task<int> RunAsync(WorkflowContext context, int input)
+    {
+        var a = await context.CallAsync<SometimesFailing, int, int>(input, RetryPolicy.Exponential(3, TimeSpan.FromMilliseconds(50)));
+        await context.SleepAsync(TimeSpan.FromMilliseconds(200 + input % 1800));
+        var (got, go) = await context.WaitForSignalAsync<int>("go", TimeSpan.FromSeconds(10));
+        return await context.CallChildAsync<ThreeStepBench, int, int>(a + (got ? go : 0)) - 2;
+    }
+}
+
+/// <summary>input + 1; the first attempt fails for every fifth input.</summary>
+public sealed class SometimesFailing : Activity<int, int>
+{
+    /// <inheritdoc />
+    public override Task<int> ExecuteAsync(int input, ActivityContext context) =>
+        context.Attempt == 1 && input % 5 == 0 ? throw new IOException("transient") : Task.FromResult(input + 1);
+}
