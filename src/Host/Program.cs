@@ -41,6 +41,11 @@ catch (Exception e) when (e is OptionsValidationException or JournalFileExceptio
     Console.Error.WriteLine(e.Message);
     return 2;
 }
+catch (HistoryConflictException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 4;
+}
 catch (ReplicationException e)
 {
     Console.Error.WriteLine(e.Message);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
 using Steadfast.Host.Samples;
 using Steadfast.Hosting;
+using Steadfast.Hosting.Replication;
 using Steadfast.Runtime;
 
 namespace Steadfast.Host.Cli;
@@ -16,14 +17,22 @@ internal static class RunCommand
     {
         var count = new Option<int>("--workflows") { Description = "Sample workflows to start (ids agent-1..N; starting again is idempotent).", DefaultValueFactory = _ => 20 };
         var keepRunning = new Option<bool>("--keep-running") { Description = "Keep serving after the samples finished (stop with Ctrl+C)." };
-        var command = new Command("run", "Run the host with the sample research agent on the local SQLite journal.") { count, keepRunning };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(configOption), parse.GetValue(count), parse.GetValue(keepRunning), cancel));
+        var restore = new Option<bool>("--restore-from-replica") { Description = "If the local journal is not the replica's history: move it aside and restore the replica's." };
+        var discard = new Option<bool>("--discard-replica-history") { Description = "If the local journal is not the replica's history: replicate it anyway (a new generation)." };
+        var command = new Command("run", "Run the host with the sample research agent on the local SQLite journal.") { count, keepRunning, restore, discard };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(restore) && r.GetValue(discard)) r.AddError("--restore-from-replica and --discard-replica-history exclude each other.");
+        });
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(configOption), parse.GetValue(count), parse.GetValue(keepRunning),
+            parse.GetValue(restore) ? WhenLocalDiffers.RestoreFromReplica : parse.GetValue(discard) ? WhenLocalDiffers.DiscardReplicaHistory : null, cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configFile, int count, bool keepRunning, CancellationToken cancel)
+    private static async Task<int> RunAsync(string? configFile, int count, bool keepRunning, WhenLocalDiffers? whenLocalDiffers, CancellationToken cancel)
     {
         var options = SteadfastHost.LoadOptions(configFile);
+        if (whenLocalDiffers is { } way) options.Replication.WhenLocalDiffers = way;
         using var host = SteadfastHost.Build(options, new SteadfastRegistry().AddSamples());
         await host.StartAsync(cancel);
         Console.WriteLine($"Steadfast host running; journal: {options.DatabasePath} (pid {Environment.ProcessId})");

@@ -29,6 +29,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             return;
         }
         _litestream = Litestream.For(options);
+        if (File.Exists(options.DatabasePath)) await CheckLocalJournalAsync(_litestream, cancellationToken);
         if (!File.Exists(options.DatabasePath))
         {
             try
@@ -66,6 +67,36 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         log.LogInformation("Replicating {Database} to {Replicas} (config {Config})", options.DatabasePath,
             string.Join(", ", replication.Replicas.Select(r => $"{r.DisplayName} ({r.Type})")), _litestream.ConfigPath);
         await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>An existing journal must be the replica's history, or the configured way on is taken (see <see cref="WhenLocalDiffers"/>).</summary>
+    private async Task CheckLocalJournalAsync(Litestream litestream, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ReplicaStatus> replicas;
+        try
+        {
+            replicas = await litestream.StatusAsync(cancellationToken);
+        }
+        catch (ReplicationException e)
+        {
+            log.LogWarning("Could not compare {Database} with the replica ({Error}); starting on the local journal", options.DatabasePath, e.Message);
+            return;
+        }
+        if (LocalJournalCheck.Difference(options.DatabasePath, replicas) is not { } difference) return;
+        switch (options.Replication.WhenLocalDiffers)
+        {
+            case WhenLocalDiffers.RestoreFromReplica:
+                var aside = LocalJournalCheck.MoveAside(options.DatabasePath);
+                log.LogWarning("{Difference} Moved it to {Aside}; restoring the replica's history", difference, aside);
+                break; // the restore below finds the journal missing
+            case WhenLocalDiffers.DiscardReplicaHistory:
+                log.LogWarning("{Difference} Starting on it anyway (discard replica history was asked for): a new generation begins", difference);
+                break;
+            default:
+                throw new HistoryConflictException(difference + " To restore the replica's history, start with --restore-from-replica " +
+                    "(Steadfast:Replication:WhenLocalDiffers = RestoreFromReplica; the local file is moved aside); to replace it with this file, " +
+                    "--discard-replica-history (DiscardReplicaHistory).");
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

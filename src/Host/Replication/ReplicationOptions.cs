@@ -24,6 +24,13 @@ public sealed class ReplicationOptions
     /// <summary>Start with an empty journal when the local file is missing and no replica can be reached. Default false: fail.</summary>
     public bool StartEmptyIfReplicaUnreachable { get; set; }
 
+    /// <summary>
+    /// What to do at start when the local journal is not the history the replica holds (an empty or unknown file,
+    /// or another generation). Default <see cref="Replication.WhenLocalDiffers.Refuse"/>; <c>steadfast run</c> sets the
+    /// others with <c>--restore-from-replica</c> and <c>--discard-replica-history</c>.
+    /// </summary>
+    public WhenLocalDiffers WhenLocalDiffers { get; set; } = WhenLocalDiffers.Refuse;
+
     /// <summary>How often the host checks replication lag. Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
 
