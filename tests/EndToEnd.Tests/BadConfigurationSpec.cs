@@ -105,6 +105,20 @@ public sealed class BadConfigurationSpec : IDisposable
     }
 
     [Fact]
+    public void Config_that_is_not_json_should_be_refused_with_the_file_and_position()
+    {
+        var path = Path.Combine(_dir, "steadfast.json");
+        File.WriteAllText(path, "{\n  \"Steadfast\": { \"DataDirectory\": \"x\",, }\n}");
+
+        using var host = Run(path, null);
+
+        Assert.True(host.ExitCode == 2, host.Output);
+        Assert.Contains($"Configuration file '{path}' is not valid JSON", host.Output);
+        Assert.Contains("LineNumber: 1", host.Output); // zero-based: the second line
+        Assert.DoesNotContain("Unhandled exception", host.Output);
+    }
+
+    [Fact]
     public async Task Truncated_journal_should_be_refused_as_corrupt()
     {
         // A real journal, cut in half.

@@ -21,9 +21,20 @@ public static class SteadfastHost
             configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
         }
         configuration.AddEnvironmentVariables();
+        IConfigurationRoot built;
         try
         {
-            var options = configuration.Build().GetSection(SteadfastOptions.Section).Get<SteadfastOptions>() ?? new SteadfastOptions();
+            built = configuration.Build();
+        }
+        catch (InvalidDataException e) // the JSON provider's "could not parse", with the parser's line and position inside
+        {
+            var parser = e.InnerException;
+            while (parser is not null && parser is not System.Text.Json.JsonException) parser = parser.InnerException;
+            throw new OptionsValidationException([$"Configuration file '{configFile}' is not valid JSON: {(parser ?? e).Message}"]);
+        }
+        try
+        {
+            var options = built.GetSection(SteadfastOptions.Section).Get<SteadfastOptions>() ?? new SteadfastOptions();
             return options.Validate();
         }
         catch (InvalidOperationException e)
