@@ -102,6 +102,9 @@ public sealed class InspectionCliSpec : IDisposable
             (["show", "agent-99", "--db", Agents], 14, "No workflow has the id 'agent-99'"),
             (["replay", "agent-1", "--db", Agents, "--workflows", notSqlite], 15, "is not a .NET assembly"),
             (["replay", "agent-1", "--db", Agents], 2, "--workflows"), // a usage error, not "diverged" (1)
+            (["list", "--db", Agents, "--page", "0"], 2, "--page starts at 1"),
+            (["list", "--db", Agents, "--limit", "-5"], 2, "--limit must be 1 to 10000"),
+            (["list", "--db", Agents, "--status", "Bogus"], 2, "Bogus"),
         };
         foreach (var (args, expectedCode, message) in cases)
         {

@@ -17,10 +17,18 @@ internal static class ListCommand
         var type = new Option<string?>("--type") { Description = "Only this workflow type." };
         var limit = new Option<int>("--limit") { Description = "Rows per page.", DefaultValueFactory = _ => 50 };
         var page = new Option<int>("--page") { Description = "Page number, from 1.", DefaultValueFactory = _ => 1 };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 10_000) r.AddError($"--limit must be 1 to 10000, got {r.GetValueOrDefault<int>()}.");
+        });
+        page.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError($"--page starts at 1, got {r.GetValueOrDefault<int>()}.");
+        });
         var command = new Command("list", "List workflow executions in a journal, newest first.") { db, json, status, type, limit, page };
         command.SetAction(p =>
         {
-            var (size, number) = (Math.Clamp(p.GetValue(limit), 1, 10_000), Math.Max(1, p.GetValue(page)));
+            var (size, number) = (p.GetValue(limit), p.GetValue(page));
             using var reader = JournalReader.Open(p.GetValue(db)!);
             var rows = reader.List(p.GetValue(status), p.GetValue(type), size, (number - 1) * size);
             if (p.GetValue(json))
