@@ -98,7 +98,7 @@ internal static class SoakBench
         await Litestream.For(options).RestoreAsync(copy, cancel);
         var newestReplica = File.Exists(copy) ? Scalar(copy, "SELECT MAX(created) FROM journal") : 0;
         foreach (var f in Directory.GetFiles(scratch, Path.GetFileName(copy) + "*")) File.Delete(f);
-        return Math.Max(0, newestLocal - newestReplica);
+        return Math.Max(0, newestLocal - newestReplica) / (double)TimeSpan.TicksPerMillisecond; // the plugin's created column holds UTC ticks
     }
 
     private static long Count(string db, string manifest) => Scalar(db, $"SELECT COUNT(*) FROM journal WHERE manifest = '{manifest}'");
