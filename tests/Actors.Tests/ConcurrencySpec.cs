@@ -89,6 +89,7 @@ public sealed class ConcurrencySpec : IDisposable
 
         Assert.All(done, s => Assert.Equal(ExecutionStatus.Cancelled, s.Status));
         Assert.All(ids, id => Assert.Equal(1, Ledger.RunsOf(id, 2, 1))); // the compensation, once
+        await impatient.CancelAsync(ids[0], "again"); // a retry after it ended Cancelled is acknowledged, not refused
     }
 
     [Fact]
@@ -120,6 +121,7 @@ public sealed class ConcurrencySpec : IDisposable
 
         Assert.Equal((false, true, false), (first.Duplicate, again.Duplicate, other.Duplicate));
         Assert.Equal("6", (await host.Client.WaitAsync(id, Wait)).ResultJson);
+        Assert.True((await host.Client.SignalAsync(id, "go", "5", signalId: "order-42/approved")).Duplicate); // a late retry: not "Finished"
         Assert.Equal(2, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'SignalReceived.v2'"));
         var blank = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync($"{id}", "go", "1", signalId: " "));
         Assert.Equal(RejectionReason.Invalid, blank.Reason);

@@ -99,9 +99,9 @@ internal sealed class ActivityRunnerActor : ReceiveActor, IWithTimers
         }
         var delay = policy.DelayAfterAttempt(_attempt);
         _log.Info($"Activity {Scheduled.ActivityName} step {Scheduled.Sequence} of {_step.WorkflowId}: attempt {_attempt} failed ({type}: {error.Message}); retrying in {delay}");
-        Context.Parent.Tell(new AttemptFailed(Scheduled.Sequence, _attempt, type, error.Message, delay));
         (_backoffElapsed, _failureJournaled) = (false, false);
-        Timers.StartSingleTimer("retry", BackoffElapsed.Instance, delay);
+        Timers.StartSingleTimer("retry", BackoffElapsed.Instance, delay); // the backoff runs while the failure is written
+        Context.Parent.Tell(new AttemptFailed(Scheduled.Sequence, _attempt, type, error.Message, delay));
     }
 
     /// <summary>The next attempt starts when its backoff has elapsed and the workflow has journaled the failure, whichever is later.</summary>

@@ -24,10 +24,13 @@ internal static class RegistryProtocol
     public sealed record HandedBack(string WorkflowId, IReadOnlyList<(object Request, IActorRef Asker)> Requests);
 
     /// <summary>
-    /// Workflow → registry, once per incarnation: I am settled, or wait only for timers and signals; my admission slot
-    /// is free for the next workflow (I stay in memory until I passivate).
+    /// Workflow → registry: nothing of mine runs (settled, or waiting only for timers, signals or children); my admission
+    /// slot is free for the next workflow (I stay in memory until I passivate, and say <see cref="Busy"/> if I write again).
     /// </summary>
     public sealed record Quiet(string WorkflowId);
+
+    /// <summary>Workflow → registry, after <see cref="Quiet"/>: I am writing again (a timer, a signal, a child's result); count me in flight.</summary>
+    public sealed record Busy(string WorkflowId);
 
     /// <summary>Registry → itself: a dormant workflow's timer is due.</summary>
     public sealed record Wake(string WorkflowId);

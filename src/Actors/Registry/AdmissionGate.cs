@@ -81,6 +81,25 @@ internal sealed class AdmissionGate(AdmissionSettings settings)
         return null;
     }
 
+    /// <summary>Takes <paramref name="workflowId"/> out of the queue now, holding a slot (past the bound if need be).</summary>
+    public Waiting? TakeWaiting(string workflowId)
+    {
+        if (!_waiting.Remove(workflowId, out var waiting)) return null; // its queue entry is skipped by Next
+        Forget(waiting);
+        _active.Add(workflowId);
+        return waiting;
+    }
+
+    /// <summary>Empties the queue (at shutdown) and returns every request that waited.</summary>
+    public List<Parked> TakeAll()
+    {
+        var all = _waiting.Values.SelectMany(w => w.Requests).ToList();
+        _waiting.Clear();
+        _order.Clear();
+        (WaitingBytes, ResumesWaiting) = (0, 0);
+        return all;
+    }
+
     /// <summary>Removes and returns the requests that waited longer than allowed; an id with nothing left stops waiting.</summary>
     public List<Parked> TakeExpired()
     {

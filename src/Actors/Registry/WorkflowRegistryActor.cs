@@ -55,6 +55,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         Receive<DrainWorkflows>(_ =>
         {
             _closed = true;
+            foreach (var held in _gate.TakeAll()) RefuseWhileClosed(held.Message, held.Sender); // resumes held are simply not started
             _drainRequester = Sender;
             _draining.UnionWith(_workflows.Values);
             foreach (var workflow in _draining) workflow.Tell(RegistryProtocol.DrainProbe.Instance);
@@ -110,6 +111,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             _gate.Release(q.WorkflowId);
             AdmitWaiting();
         });
+        Receive<Busy>(b => _workflows.ContainsKey(b.WorkflowId), b => _gate.MarkActive(b.WorkflowId)); // passes the gate, counted
         Receive<AdmissionTick>(_ =>
         {
             foreach (var expired in _gate.TakeExpired()) Refuse(expired.Message, expired.Sender,
@@ -152,10 +154,11 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             _log.Info("Resuming {0} unfinished workflow(s); {1} more wait only for a signal and stay on disk until it comes",
                 found.Recover.Count, found.Dormant.Count);
-            foreach (var w in found.All.Where(w => !_workflows.ContainsKey(w.WorkflowId) && !_gate.IsWaiting(w.WorkflowId)))
+            foreach (var w in found.All.Where(w => !_workflows.ContainsKey(w.WorkflowId) && !_gate.IsWaiting(w.WorkflowId) && !_waking.ContainsKey(w.WorkflowId)))
                 if (w.Dormant) _dormant[w.WorkflowId] = w.HasSnapshot;
                 else if (_gate.HasRoom) Resume(w);
                 else _gate.HoldResume(w);
+            if (_gate.WaitingIds > 0) EnsureAdmissionTick();
             _resumeListed = true;
         });
         Receive<Resumed>(_ => _resuming.Remove(Sender));
@@ -225,6 +228,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         if (_gate.IsWaiting(workflowId))
         {
             _gate.Hold(workflowId, message, sender);
+            // A workflow asking for one that waits (a parent re-sending its child's start after a restart) must not wait
+            // behind it: the parent holds a slot until the child is done.
+            if (IsWorkflowActor(sender) && !_closed && _gate.TakeWaiting(workflowId) is { } waiting) Admit(workflowId, waiting);
             return;
         }
         if (!_workflows.TryGetValue(workflowId, out var actor))
@@ -235,7 +241,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
                 return;
             }
             // A child's start passes the gate: its parent holds a slot and waits for it.
-            var child = sender.Path.Parent.Equals(Self.Path);
+            var child = IsWorkflowActor(sender);
             if (!child && !_gate.HasRoom)
             {
                 if (_gate.Full)
@@ -243,8 +249,8 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
                                             $"{_gate.WaitingIds} starts are already waiting; retry with backoff.");
                 else
                 {
-                    if (_gate.WaitingIds == 0) Timers.StartPeriodicTimer("admission", AdmissionTick.Instance, AdmissionTickInterval);
                     _gate.Hold(workflowId, message, sender);
+                    EnsureAdmissionTick();
                 }
                 return;
             }
@@ -281,9 +287,18 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private void AnswerFromJournal(GetWorkflowStatus question)
     {
         var (id, asker, registry, settings) = (question.WorkflowId, Sender, _registry, _settings);
-        _reads!.ReadHistories([id]).ContinueWith(read => new StatusFromJournal(question, asker,
-                read.IsCompletedSuccessfully && read.Result.TryGetValue(id, out var history) ? StatusReport.FromHistory(id, history, registry, settings) : null),
-            TaskScheduler.Default).PipeTo(Self);
+        _reads!.ReadHistories([id]).ContinueWith(read =>
+        {
+            try
+            {
+                return new StatusFromJournal(question, asker,
+                    read.IsCompletedSuccessfully && read.Result.TryGetValue(id, out var history) ? StatusReport.FromHistory(id, history, registry, settings) : null);
+            }
+            catch (Exception)
+            {
+                return new StatusFromJournal(question, asker, null); // the workflow itself answers (and reports what is wrong)
+            }
+        }, TaskScheduler.Default).PipeTo(Self);
     }
 
     private void ReadWakingHistories()
@@ -309,6 +324,13 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         return actor;
     }
 
+    private bool IsWorkflowActor(IActorRef sender) => sender.Path.Parent.Equals(Self.Path);
+
+    private void EnsureAdmissionTick()
+    {
+        if (!Timers.IsTimerActive("admission")) Timers.StartPeriodicTimer("admission", AdmissionTick.Instance, AdmissionTickInterval);
+    }
+
     private void Resume(UnfinishedWorkflows.Unfinished w)
     {
         var actor = Spawn(w.WorkflowId, w.HasSnapshot, w.History);
@@ -319,12 +341,17 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     /// <summary>Gives free slots to the workflows waiting for one, in arrival order.</summary>
     private void AdmitWaiting()
     {
-        while (_gate.Next() is var (id, waiting))
-        {
-            if (waiting.Resume is { } unfinished) Resume(unfinished);
-            else if (!_workflows.ContainsKey(id)) Spawn(id, snapshotExpected: false);
-            foreach (var parked in waiting.Requests) Deliver(id, parked.Message, parked.Sender);
-        }
+        if (_closed) return; // shutting down: what waited was refused by the drain
+        while (_gate.Next() is var (id, waiting)) Admit(id, waiting);
+    }
+
+    private void Admit(string id, AdmissionGate.Waiting waiting)
+    {
+        var inMemory = _workflows.ContainsKey(id) || _waking.ContainsKey(id);
+        if (!inMemory && waiting.Resume is { } unfinished) Resume(unfinished);
+        else if (!inMemory) Spawn(id, snapshotExpected: false);
+        foreach (var parked in waiting.Requests) Deliver(id, parked.Message, parked.Sender);
+        if (inMemory) _gate.Release(id); // already there and counted as it is: it says Busy if it writes
     }
 
     /// <summary>Answers a request the host cannot take now.</summary>

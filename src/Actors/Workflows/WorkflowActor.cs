@@ -74,7 +74,18 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<CancelWorkflow>(Cancel);
         Command<TimerDue>(t => Resolve(t.Sequence, new TimerFired(t.Sequence, DateTimeOffset.UtcNow)));
         Command<WorkflowStatus>(ChildSettled);
+        Command<StartRejected>(r => r.Reason is StartRejection.Overloaded or StartRejection.Unavailable, r =>
+        {
+            // Temporary: ask again later (after a restart the parent asks anyway); the step stays pending.
+            if (_state.Children.Values.FirstOrDefault(c => c.ChildId == r.WorkflowId) is { } step)
+                Timers.StartSingleTimer($"child-{step.Sequence}", new AskChildAgain(step.Sequence), TimeSpan.FromSeconds(1));
+        });
         Command<StartRejected>(r => ChildFailed(r.WorkflowId, "Steadfast.ChildStartRejected." + r.Reason, r.Message));
+        Command<AskChildAgain>(a =>
+        {
+            _childrenAsked.Remove(a.Sequence);
+            StartPendingWork();
+        });
         Command<WorkflowAccepted>(_ => { }); // a child's start is durable; its outcome comes as a WorkflowStatus
         Command<Terminated>(t =>
         {
@@ -88,7 +99,11 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<GaveUp>(m => Resolve(m.Sequence, new ActivityFailed(m.Sequence, m.ErrorType, m.ErrorMessage, m.Attempts, DateTimeOffset.UtcNow)));
         Command<AttemptFailed>(m =>
         {
-            if (!_state.InFlight.ContainsKey(m.Sequence)) return; // cancelled meanwhile: its runner is being stopped
+            if (!_state.InFlight.ContainsKey(m.Sequence))
+            {
+                Context.Stop(Sender); // the step no longer matters (cancelled, or the workflow ended): no next attempt
+                return;
+            }
             var runner = Sender; // waits for this write before it starts the next attempt
             Persist(new ActivityAttemptFailed(m.Sequence, m.Attempt, m.ErrorType, m.ErrorMessage, m.RetryDelay, DateTimeOffset.UtcNow), e =>
             {
@@ -136,6 +151,10 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             DeferAsync(probe, _ => registry.Tell(RegistryProtocol.Drained.Instance)); // after every pending persist and its handlers
         });
     }
+
+    // A runner that throws (a bug, not an activity failure: those are its children's) is stopped, not restarted in
+    // place with its first attempt again; its step starts anew from the journal's next attempt.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     public override string PersistenceId { get; }
 
@@ -236,6 +255,11 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         var unconfirmed = (request ?? (object)events, asker);
         if (request is not null) _unconfirmed.Add(unconfirmed);
         _writesInFlight++;
+        if (_quietReported) // moving again (a timer, a signal, a child's result): in flight until quiet again
+        {
+            _quietReported = false;
+            Context.Parent.Tell(new RegistryProtocol.Busy(_workflowId));
+        }
         DeferAsync(events[^1], _ =>
         {
             _writesInFlight--;
@@ -289,6 +313,8 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     private void AfterDurable()
     {
+        foreach (var (step, runner) in _runners)
+            if (!_state.InFlight.ContainsKey(step)) Context.Stop(runner); // the workflow ended or was cancelled: its outcome no longer matters
         StartPendingWork();
 
         ReportQuietIfIdle();
@@ -312,14 +338,14 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     private void Signal(SignalWorkflow m)
     {
+        if (m.SignalId is { } journaled && _state.SignalIds.Contains(journaled))
+        {
+            Sender.Tell(new SignalAccepted(_workflowId, m.Name, Duplicate: true)); // a retry of a signal already journaled (maybe the one that finished it)
+            return;
+        }
         if (SignalOrCancelRefusal(out var reason, out var message))
         {
             Sender.Tell(new SignalRejected(_workflowId, m.Name, reason, message));
-            return;
-        }
-        if (m.SignalId is { } id && _state.SignalIds.Contains(id))
-        {
-            Sender.Tell(new SignalAccepted(_workflowId, m.Name, Duplicate: true)); // a retry of a signal already journaled
             return;
         }
         // Every signal is journaled with an id: the caller's, or one made here, under which a request handed back after
@@ -332,14 +358,14 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     private void Cancel(CancelWorkflow m)
     {
+        if (_state.CancelReason is not null)
+        {
+            Sender.Tell(new CancelAccepted(_workflowId)); // already requested (maybe already ended Cancelled): idempotent
+            return;
+        }
         if (SignalOrCancelRefusal(out var reason, out var message))
         {
             Sender.Tell(new CancelRejected(_workflowId, reason, message));
-            return;
-        }
-        if (_state.CancelReason is not null)
-        {
-            Sender.Tell(new CancelAccepted(_workflowId)); // already requested: idempotent
             return;
         }
         // Stop what runs for the pending steps: their outcomes no longer matter (the engine fails them all).
@@ -395,10 +421,15 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         && _engine is { Outcome: var outcome } && outcome == WorkflowOutcome.Running
         && (!_state.Timers.IsEmpty || _engine.WaitingForSignals.Count > 0);
 
-    /// <summary>Once settled or waiting only for timers and signals, frees its admission slot (once per incarnation).</summary>
+    /// <summary>
+    /// Frees its admission slot once nothing of its own runs: settled, or waiting only for timers, signals or children
+    /// (a parent must not hold a slot its children may need). It reports <see cref="RegistryProtocol.Busy"/> when it
+    /// writes again, and Quiet again after.
+    /// </summary>
     private void ReportQuietIfIdle()
     {
-        if (_quietReported || !(!_state.IsStarted || Settled || WaitingOnlyForTimersOrSignals)) return;
+        var quiet = !_state.IsStarted || Settled || (_state.InFlight.IsEmpty && _runners.Count == 0 && _engine?.Outcome == WorkflowOutcome.Running);
+        if (_quietReported || !quiet || _writesInFlight > 0) return;
         _quietReported = true;
         Context.Parent.Tell(new RegistryProtocol.Quiet(_workflowId));
     }
@@ -432,6 +463,9 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     }
 
     private WorkflowStatus Status() => StatusReport.Of(_workflowId, _state, _engine, _settings.StatusRecentEvents);
+
+    /// <summary>Self-message: ask the registry again to start the child of step <paramref name="Sequence"/>.</summary>
+    private sealed record AskChildAgain(int Sequence);
 
     /// <summary>Self-message: the timer of a step is due.</summary>
     private sealed record TimerDue(int Sequence);
