@@ -13,6 +13,7 @@ internal sealed class AdmissionGate(AdmissionSettings settings)
 {
     private readonly HashSet<string> _active = [];
     private readonly Queue<string> _order = new();
+    private readonly HashSet<string> _queued = []; // ids in _order: an id whose requests expired keeps its place, once
     private readonly Dictionary<string, Waiting> _waiting = new();
 
     /// <summary>Requests for one id waiting for a slot; <see cref="Resume"/> when it is an unfinished workflow to resume.</summary>
@@ -53,7 +54,7 @@ internal sealed class AdmissionGate(AdmissionSettings settings)
         if (!_waiting.TryGetValue(workflowId, out var waiting))
         {
             _waiting[workflowId] = waiting = new Waiting();
-            _order.Enqueue(workflowId);
+            Enqueue(workflowId);
         }
         var bytes = SizeOf(message);
         waiting.Requests.Add(new Parked(message, sender, bytes, DateTime.UtcNow));
@@ -64,7 +65,7 @@ internal sealed class AdmissionGate(AdmissionSettings settings)
     public void HoldResume(UnfinishedWorkflows.Unfinished unfinished)
     {
         _waiting[unfinished.WorkflowId] = new Waiting { Resume = unfinished };
-        _order.Enqueue(unfinished.WorkflowId);
+        Enqueue(unfinished.WorkflowId);
         ResumesWaiting++;
     }
 
@@ -73,6 +74,7 @@ internal sealed class AdmissionGate(AdmissionSettings settings)
     {
         while (_active.Count < settings.MaxActiveWorkflows && _order.TryDequeue(out var id))
         {
+            _queued.Remove(id);
             if (!_waiting.Remove(id, out var waiting)) continue; // its requests expired
             Forget(waiting);
             _active.Add(id);
@@ -96,6 +98,7 @@ internal sealed class AdmissionGate(AdmissionSettings settings)
         var all = _waiting.Values.SelectMany(w => w.Requests).ToList();
         _waiting.Clear();
         _order.Clear();
+        _queued.Clear();
         (WaitingBytes, ResumesWaiting) = (0, 0);
         return all;
     }
@@ -112,6 +115,11 @@ internal sealed class AdmissionGate(AdmissionSettings settings)
             Forget(waiting);
         }
         return expired;
+    }
+
+    private void Enqueue(string workflowId)
+    {
+        if (_queued.Add(workflowId)) _order.Enqueue(workflowId);
     }
 
     private void Forget(Waiting waiting)
