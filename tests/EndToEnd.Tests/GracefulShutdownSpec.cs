@@ -38,6 +38,27 @@ public sealed class GracefulShutdownSpec : IDisposable
         Assert.Equal("ok", Journal.IntegrityCheck(Db));
     }
 
+    [Fact]
+    public async Task Sigterm_during_steadfast_run_should_stop_cleanly_and_the_next_run_should_finish_the_rest()
+    {
+        Directory.CreateDirectory(_dir);
+        var config = Path.Combine(_dir, "steadfast.json");
+        File.WriteAllText(config, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Steadfast = new { DataDirectory = Path.Combine(_dir, "data"), Replication = new { Enabled = false } },
+        }));
+        using (var run = HostProcess.StartSteadfast(null, "--config", config, "run", "--workflows", "20"))
+        {
+            await Journal.Until(() => run.Output.Contains("Started 20 new sample workflow(s)"), TimeSpan.FromSeconds(60), () => run.Output);
+            Assert.True(run.StopGracefully(TimeSpan.FromSeconds(30)), "no graceful stop:\n" + run.Output);
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.DoesNotContain("Unhandled exception", run.Output);
+        }
+        using var again = HostProcess.StartSteadfast(null, "--config", config, "run", "--workflows", "20");
+        Assert.True(again.WaitForExit(TimeSpan.FromSeconds(90)) && again.ExitCode == 0, again.Output);
+        Assert.Equal(20, Journal.WorkflowsCompleted(Db));
+    }
+
     private HostProcess Start(int run, bool stream = true) =>
         HostProcess.StartTestHost("--data", Path.Combine(_dir, "data"), "--ledger", Path.Combine(_dir, "ledger.txt"), "--workflows", "0",
             "--run", run.ToString(), "--step-ms", "20:80", stream ? "--stream" : "--serve");

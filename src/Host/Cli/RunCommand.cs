@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
@@ -37,7 +38,26 @@ internal static class RunCommand
         await host.StartAsync(cancel);
         Console.WriteLine($"Steadfast host running; journal: {options.DatabasePath} (pid {Environment.ProcessId})");
         var client = host.Services.GetRequiredService<WorkflowClient>();
+        // SIGTERM stops the host (drain, Akka, then Litestream's last frames); the progress loop must end with it
+        // rather than ask a stopped actor system until its asks time out.
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
+        try
+        {
+            await ShowProgressAsync(client, count, either.Token);
+        }
+        catch (Exception e) when (either.IsCancellationRequested && e is OperationCanceledException or AskTimeoutException or WorkflowStartException)
+        {
+            Console.WriteLine("Stopping: the workflows in flight continue at the next start.");
+        }
 
+        if (keepRunning && !either.IsCancellationRequested) await host.WaitForShutdownAsync(cancel);
+        else await host.StopAsync();
+        return Environment.ExitCode; // non-zero when the host stopped itself (e.g. JournalFileGuard)
+    }
+
+    private static async Task ShowProgressAsync(WorkflowClient client, int count, CancellationToken cancel)
+    {
         var ids = Enumerable.Range(1, count).Select(i => $"agent-{i}").ToList();
         var created = 0;
         foreach (var id in ids)
@@ -61,9 +81,5 @@ internal static class RunCommand
             }
             await Task.Delay(TimeSpan.FromSeconds(1), cancel).ContinueWith(_ => { });
         }
-
-        if (keepRunning) await host.WaitForShutdownAsync(cancel);
-        else await host.StopAsync();
-        return Environment.ExitCode; // non-zero when the host stopped itself (e.g. JournalFileGuard)
     }
 }
