@@ -354,16 +354,21 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         if (inMemory) _gate.Release(id); // already there and counted as it is: it says Busy if it writes
     }
 
-    /// <summary>Answers a request the host cannot take now.</summary>
-    private static void Refuse(object request, IActorRef asker, string why) => asker.Tell(request switch
+    /// <summary>Answers a request the host cannot take now: overloaded (retry with backoff), or shutting down.</summary>
+    private static void Refuse(object request, IActorRef asker, string why, bool overloaded = true) => asker.Tell(request switch
     {
-        StartWorkflow m => new StartRejected(m.WorkflowId, StartRejection.Overloaded, why),
-        SignalWorkflow m => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Overloaded, why),
-        CancelWorkflow m => new CancelRejected(m.WorkflowId, RejectionReason.Overloaded, why),
-        GetWorkflowStatus m => WorkflowStatus.NotFound(m.WorkflowId), // its start is not durable: it does not exist yet
-        WaitForWorkflow m => WorkflowStatus.NotFound(m.WorkflowId),
+        StartWorkflow m => new StartRejected(m.WorkflowId, overloaded ? StartRejection.Overloaded : StartRejection.Unavailable, why),
+        SignalWorkflow m => new SignalRejected(m.WorkflowId, m.Name, overloaded ? RejectionReason.Overloaded : RejectionReason.Unavailable, why),
+        CancelWorkflow m => new CancelRejected(m.WorkflowId, overloaded ? RejectionReason.Overloaded : RejectionReason.Unavailable, why),
+        GetWorkflowStatus m => Unanswerable(m.WorkflowId, why, overloaded),
+        WaitForWorkflow m => Unanswerable(m.WorkflowId, why, overloaded),
         _ => new Status.Failure(new InvalidOperationException(why)),
     });
+
+    // Overloaded: its start waited and was refused, so it does not exist; shutting down: it cannot be asked now.
+    private static WorkflowStatus Unanswerable(string workflowId, string why, bool overloaded) => overloaded
+        ? WorkflowStatus.NotFound(workflowId)
+        : new WorkflowStatus(workflowId, null, ExecutionStatus.Faulted, null, why, 0, null, null, [], []);
 
     private void Stopped(IActorRef actor)
     {
@@ -405,14 +410,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private WorkflowStatus FaultedStatus(string workflowId) => new(workflowId, null, ExecutionStatus.Faulted, null,
         $"{_faults[workflowId]} (failure {_restarts.GetValueOrDefault(workflowId)}; being recovered with backoff)", 0, null, null, [], []);
 
-    private static void RefuseWhileClosed(object request, IActorRef asker) => asker.Tell(request switch
-    {
-        StartWorkflow m => new StartRejected(m.WorkflowId, StartRejection.Unavailable, ShuttingDown),
-        SignalWorkflow m => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Unavailable, ShuttingDown),
-        CancelWorkflow m => new CancelRejected(m.WorkflowId, RejectionReason.Unavailable, ShuttingDown),
-        WaitForWorkflow m => new WorkflowStatus(m.WorkflowId, null, ExecutionStatus.Faulted, null, ShuttingDown, 0, null, null, [], []),
-        _ => new Status.Failure(new InvalidOperationException(ShuttingDown)),
-    });
+    private static void RefuseWhileClosed(object request, IActorRef asker) => Refuse(request, asker, ShuttingDown, overloaded: false);
 
     private void QueryUnfinished() =>
         _reads?.FindUnfinished().PipeTo(Self, failure: e => new ResumeQueryFailed(e));

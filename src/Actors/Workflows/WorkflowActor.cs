@@ -252,8 +252,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             && events.Aggregate(_state, (s, e) => s.Apply(e)) is { NothingRunning: true, Timers.IsEmpty: true };
         PersistAll(events.Select((e, i) => JournalTags.ForJournal(e, waitingForSignalAfter && i == events.Count - 1)),
             e => _state = _state.Apply(e is Tagged t ? (HistoryEvent)t.Payload : (HistoryEvent)e));
-        var unconfirmed = (request ?? (object)events, asker);
-        if (request is not null) _unconfirmed.Add(unconfirmed);
+        if (request is not null) _unconfirmed.Add((request, asker));
         _writesInFlight++;
         if (_quietReported) // moving again (a timer, a signal, a child's result): in flight until quiet again
         {
@@ -265,7 +264,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
             _writesInFlight--;
             if (request is not null)
             {
-                _unconfirmed.Remove(unconfirmed);
+                _unconfirmed.Remove((request, asker));
                 asker.Tell(answer);
             }
             AfterDurable();
