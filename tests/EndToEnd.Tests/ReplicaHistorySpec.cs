@@ -18,13 +18,19 @@ public sealed class ReplicaHistorySpec : IDisposable
     [Fact]
     public void Empty_journal_over_a_replica_should_be_refused_and_restored_only_when_asked()
     {
-        using (var first = Run("--workflows", "5")) Assert.True(first.ExitCode == 0, first.Output);
+        string firstOutput;
+        using (var first = Run("--workflows", "5"))
+        {
+            Assert.True(first.ExitCode == 0, first.Output);
+            firstOutput = first.Output;
+        }
         Assert.Equal(5, Journal.WorkflowsCompleted(Db));
+        Assert.True(ReplicaHasAGeneration(), "the first run should have shipped a generation:\n" + firstOutput);
         ReplaceDataFolderWithAnEmptyJournal();
 
         using (var refused = Run("--workflows", "5"))
         {
-            Assert.True(refused.ExitCode == 4, refused.Output);
+            Assert.True(refused.ExitCode == 4, refused.Output + "\n--- the first run:\n" + firstOutput);
             Assert.Contains($"The journal {Db} is an empty file, but replica 'local' holds generation", refused.Output);
             Assert.Contains("--restore-from-replica", refused.Output);
         }
@@ -58,6 +64,12 @@ public sealed class ReplicaHistorySpec : IDisposable
 
         using var next = Run("--workflows", "2"); // the new generation is the replica's history now
         Assert.True(next.ExitCode == 0, next.Output);
+    }
+
+    private bool ReplicaHasAGeneration()
+    {
+        var generations = Path.Combine(_dir, "replica", "generations");
+        return Directory.Exists(generations) && Directory.EnumerateFiles(generations, "*", SearchOption.AllDirectories).Any();
     }
 
     private void ReplaceDataFolderWithAnEmptyJournal()

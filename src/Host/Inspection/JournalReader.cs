@@ -6,14 +6,23 @@ using Steadfast.Runtime.History;
 namespace Steadfast.Host.Inspection;
 
 /// <summary>
-/// Reads a Steadfast journal file read-only (a WAL reader: it never blocks or breaks a host writing the same
-/// file) and refuses, with a specific error, anything that is not one.
+/// Reads a Steadfast journal file without writing to it or beside it (see <see cref="ReadOnlyOpen"/>; a live journal
+/// is read as a WAL reader that never blocks or breaks its host) and refuses, with a specific error, anything that
+/// is not one.
 /// </summary>
 public sealed class JournalReader : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly ReadOnlyOpen _open;
 
-    private JournalReader(SqliteConnection connection) => _connection = connection;
+    private JournalReader(SqliteConnection connection, ReadOnlyOpen open)
+    {
+        _connection = connection;
+        _open = open;
+    }
+
+    /// <summary>How the file was opened: "live" (a host writes it), "immutable", or "copy" (a crashed writer's WAL is read from a private copy).</summary>
+    public string OpenedAs => _open.How;
 
     /// <summary>Opens <paramref name="path"/> read-only after checking it is a Steadfast journal.</summary>
     /// <exception cref="InspectionException">Missing file, not SQLite, or not a Steadfast journal.</exception>
@@ -22,13 +31,8 @@ public sealed class JournalReader : IDisposable
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new InspectionException(InspectionError.MissingFile, $"{full} does not exist.");
         if (!JournalFile.HasSqliteHeader(full)) throw new InspectionException(InspectionError.NotSqlite, $"{full} is not a SQLite database.");
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = full,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
+        var open = ReadOnlyOpen.For(full);
+        var connection = new SqliteConnection(open.ConnectionString);
         try
         {
             connection.Open();
@@ -36,16 +40,18 @@ public sealed class JournalReader : IDisposable
             check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tags')";
             if ((long)check.ExecuteScalar()! != 2)
                 throw new InspectionException(InspectionError.NotAJournal, $"{full} is a SQLite database but not a Steadfast journal (no journal and tags tables).");
-            return new JournalReader(connection);
+            return new JournalReader(connection, open);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
+            open.Dispose();
             throw new InspectionException(InspectionError.NotSqlite, $"{full} cannot be read as SQLite: {e.Message}");
         }
         catch
         {
             connection.Dispose();
+            open.Dispose();
             throw;
         }
     }
@@ -125,5 +131,9 @@ public sealed class JournalReader : IDisposable
         return rows;
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _open.Dispose();
+    }
 }

@@ -82,7 +82,16 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             log.LogWarning("Could not compare {Database} with the replica ({Error}); starting on the local journal", options.DatabasePath, e.Message);
             return;
         }
-        if (LocalJournalCheck.Difference(options.DatabasePath, replicas) is not { } difference) return;
+        if (replicas.Count == 0)
+        {
+            log.LogInformation("No replica holds a generation of {Database} yet: starting on the local journal", options.DatabasePath);
+            return;
+        }
+        if (LocalJournalCheck.Difference(options.DatabasePath, replicas) is not { } difference)
+        {
+            log.LogInformation("{Database} is the history of replica generation {Generation}", options.DatabasePath, replicas.MaxBy(r => r.LastSync)!.Generation);
+            return;
+        }
         switch (options.Replication.WhenLocalDiffers)
         {
             case WhenLocalDiffers.RestoreFromReplica:
