@@ -46,6 +46,11 @@ catch (HistoryConflictException e)
     Console.Error.WriteLine(e.Message);
     return 4;
 }
+catch (NewerJournalException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 6;
+}
 catch (ReplicationException e)
 {
     Console.Error.WriteLine(e.Message);

@@ -17,6 +17,16 @@ internal static class Journal
         return rows;
     }
 
+    /// <summary>Changes the file directly (no host may be running on it), as a newer version or another program would.</summary>
+    public static void Execute(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
     /// <summary>A count, or 0 while the file or its tables do not exist yet.</summary>
     public static long Count(string db, string sql)
     {

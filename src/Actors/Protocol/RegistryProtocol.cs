@@ -62,6 +62,12 @@ internal static class RegistryProtocol
     /// <summary>Workflow → registry, just before it stops: why (a journal write or recovery failed).</summary>
     public sealed record Faulted(string WorkflowId, string Reason);
 
+    /// <summary>
+    /// Workflow → registry, just before it stops: its history holds an event this version cannot read. Unlike
+    /// <see cref="Faulted"/> it is not brought back with backoff (it would fail the same way): it stays faulted.
+    /// </summary>
+    public sealed record Quarantined(string WorkflowId, string Reason);
+
     /// <summary>Registry → itself: bring a workflow that stopped unexpectedly back.</summary>
     public sealed record Restart(string WorkflowId);
 

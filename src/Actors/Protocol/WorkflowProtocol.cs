@@ -29,6 +29,8 @@ public enum StartRejection
     Unavailable,
     /// <summary>The host is at its limit of workflows in flight and of starts waiting for a slot; retry with backoff (<see cref="WorkflowClient"/> does).</summary>
     Overloaded,
+    /// <summary>The id exists, but its history holds an event this version cannot read: it is faulted until a version that reads it runs.</summary>
+    Faulted,
 }
 
 /// <summary>Asks for a workflow's <see cref="WorkflowStatus"/>.</summary>
@@ -52,7 +54,10 @@ public enum ExecutionStatus
     Cancelled,
     /// <summary>Its code diverged from its journal or broke a determinism rule; it waits for fixed code and a restart.</summary>
     Suspended,
-    /// <summary>Its journal failed (a write or its recovery); it is being recovered with backoff and does not advance meanwhile.</summary>
+    /// <summary>
+    /// Its journal failed (a write or its recovery; it is being recovered with backoff and does not advance meanwhile),
+    /// or its history holds an event this version cannot read (it stays faulted; the error names the event).
+    /// </summary>
     Faulted,
 }
 
@@ -125,6 +130,8 @@ public enum RejectionReason
     Unavailable,
     /// <summary>The host is at its limits; send it again after a backoff.</summary>
     Overloaded,
+    /// <summary>The workflow's history holds an event this version cannot read: it is faulted until a version that reads it runs.</summary>
+    Faulted,
 }
 
 /// <summary>
@@ -154,4 +161,5 @@ public sealed class GetRuntimeStats
 /// <param name="ResumeDone">The unfinished workflows found at host start are all back: recovered, or known dormant.</param>
 /// <param name="InFlight">Workflows holding an admission slot (in memory and not yet quiet).</param>
 /// <param name="WaitingForSlot">Workflows (new starts, or resumes at host start) waiting for an admission slot.</param>
-public sealed record RuntimeStats(int ActiveWorkflows, int DormantWorkflows, bool ResumeDone, int InFlight = 0, int WaitingForSlot = 0);
+/// <param name="Quarantined">Workflows faulted because their history holds an event this version cannot read.</param>
+public sealed record RuntimeStats(int ActiveWorkflows, int DormantWorkflows, bool ResumeDone, int InFlight = 0, int WaitingForSlot = 0, int Quarantined = 0);

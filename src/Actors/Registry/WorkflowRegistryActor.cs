@@ -23,6 +23,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _passivating = new();
     private readonly Dictionary<string, int> _restarts = new();
     private readonly Dictionary<string, string> _faults = new();
+    private readonly Dictionary<string, string> _quarantined = new(); // id → which event cannot be read
     private readonly HashSet<IActorRef> _draining = [];
     private readonly Dictionary<string, bool> _dormant = new(); // id → has a snapshot
     private readonly HashSet<IActorRef> _resuming = [];
@@ -74,15 +75,39 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             _draining.Clear();
             DrainedIfDone();
         });
-        Receive<GetWorkflowStatus>(m => !_workflows.ContainsKey(m.WorkflowId) && _faults.ContainsKey(m.WorkflowId), m => Sender.Tell(FaultedStatus(m.WorkflowId)));
+        Receive<GetWorkflowStatus>(m => !_workflows.ContainsKey(m.WorkflowId) && _faults.ContainsKey(m.WorkflowId) && !_quarantined.ContainsKey(m.WorkflowId),
+            m => Sender.Tell(FaultedStatus(m.WorkflowId)));
         Receive<GetWorkflowStatus>(m => IsOnDiskOnly(m.WorkflowId) && _reads is not null, m => AnswerFromJournal(m));
         Receive<GetWorkflowStatus>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
         Receive<StatusFromJournal>(r =>
         {
-            if (r.Status is { } status) r.Asker.Tell(status);
+            if (r.Unreadable is { } unreadable)
+            {
+                Quarantine(r.Question.WorkflowId, unreadable.Describe());
+                AnswerQuarantined(r.Question, r.Asker);
+            }
+            else if (r.Status is { } status) r.Asker.Tell(status);
             else Deliver(r.Question.WorkflowId, r.Question, r.Asker); // not readable beside the plugin (a snapshot): ask the workflow itself
         });
         Receive<Faulted>(f => _faults[f.WorkflowId] = f.Reason);
+        Receive<Quarantined>(q =>
+        {
+            if (_reads is null)
+            {
+                Quarantine(q.WorkflowId, q.Reason);
+                return;
+            }
+            // The plugin's error names neither the event nor its sequence number: find them, then say it once.
+            _quarantined.TryAdd(q.WorkflowId, q.Reason);
+            var id = q.WorkflowId;
+            _reads.ReadHistories([id]).PipeTo(Self, success: read => new QuarantineDetail(id, read.Unreadable.GetValueOrDefault(id)?.Describe() ?? q.Reason),
+                failure: _ => new QuarantineDetail(id, q.Reason));
+        });
+        Receive<QuarantineDetail>(d =>
+        {
+            _quarantined.Remove(d.WorkflowId);
+            Quarantine(d.WorkflowId, d.Reason);
+        });
         Receive<WaitForWorkflow>(m => DeliverOrReject(m.WorkflowId, m, () => WorkflowStatus.NotFound(m.WorkflowId)));
         Receive<SignalWorkflow>(m =>
         {
@@ -135,7 +160,13 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             foreach (var id in read.WorkflowIds)
             {
                 if (!_waking.Remove(id, out var buffered)) continue;
-                var actor = _workflows.GetValueOrDefault(id) ?? Spawn(id, _dormant.GetValueOrDefault(id, true), read.Histories?.GetValueOrDefault(id));
+                if (read.Histories?.Unreadable.GetValueOrDefault(id) is { } unreadable)
+                {
+                    Quarantine(id, unreadable.Describe());
+                    foreach (var (message, sender) in buffered) AnswerQuarantined(message, sender);
+                    continue;
+                }
+                var actor = _workflows.GetValueOrDefault(id) ?? Spawn(id, _dormant.GetValueOrDefault(id, true), read.Histories?.Histories.GetValueOrDefault(id));
                 foreach (var (message, sender) in buffered) actor.Tell(message, sender);
             }
             ReadWakingHistories(); // the ids that came while this read ran
@@ -146,16 +177,19 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             or CancelWorkflow or GetWorkflowStatus or WaitForWorkflow, d =>
         {
             var id = d.Recipient.Path.Name;
-            if (d.Message is GetWorkflowStatus && _faults.ContainsKey(id)) d.Sender.Tell(FaultedStatus(id)); // a question does not wait for the fault to end
+            if (_quarantined.ContainsKey(id)) AnswerQuarantined(d.Message, d.Sender);
+            else if (d.Message is GetWorkflowStatus && _faults.ContainsKey(id)) d.Sender.Tell(FaultedStatus(id)); // a question does not wait for the fault to end
             else if (_workflows.ContainsKey(id) || _passivating.ContainsKey(id)) Deliver(id, d.Message, d.Sender);
             else (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).Add((d.Message, d.Sender)); // until Restart, not a spawn loop
         });
         Receive<UnfinishedWorkflows.Found>(found =>
         {
-            _log.Info("Resuming {0} unfinished workflow(s); {1} more wait only for a signal and stay on disk until it comes",
-                found.Recover.Count, found.Dormant.Count);
+            _log.Info("Resuming {0} unfinished workflow(s); {1} more wait only for a signal and stay on disk until it comes{2}",
+                found.Recover.Count, found.Dormant.Count,
+                found.Unreadable.Count > 0 ? $"; {found.Unreadable.Count} cannot be read by this version and stay faulted" : "");
             foreach (var w in found.All.Where(w => !_workflows.ContainsKey(w.WorkflowId) && !_gate.IsWaiting(w.WorkflowId) && !_waking.ContainsKey(w.WorkflowId)))
-                if (w.Dormant) _dormant[w.WorkflowId] = w.HasSnapshot;
+                if (w.Unreadable is { } unreadable) Quarantine(w.WorkflowId, unreadable.Describe());
+                else if (w.Dormant) _dormant[w.WorkflowId] = w.HasSnapshot;
                 else if (_gate.HasRoom) Resume(w);
                 else _gate.HoldResume(w);
             if (_gate.WaitingIds > 0) EnsureAdmissionTick();
@@ -164,7 +198,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         Receive<Resumed>(_ => _resuming.Remove(Sender));
         Receive<GetRuntimeStats>(_ => Sender.Tell(new RuntimeStats(_workflows.Count, _dormant.Count,
             ResumeDone: (_resumeListed || _reads is null) && _resuming.Count == 0 && _gate.ResumesWaiting == 0,
-            InFlight: _gate.Active, WaitingForSlot: _gate.WaitingIds)));
+            InFlight: _gate.Active, WaitingForSlot: _gate.WaitingIds, Quarantined: _quarantined.Count)));
         Receive<ResumeQueryFailed>(f =>
         {
             _log.Error(f.Error, "Could not list unfinished workflows; retrying in {0}", _settings.RestartBackoffMax);
@@ -215,6 +249,11 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private void Deliver(string workflowId, object message, IActorRef? sender = null)
     {
         sender ??= Sender;
+        if (_quarantined.ContainsKey(workflowId))
+        {
+            AnswerQuarantined(message, sender);
+            return;
+        }
         if (_passivating.TryGetValue(workflowId, out var buffer))
         {
             buffer.Add((message, sender));
@@ -291,8 +330,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             try
             {
+                if (read.IsCompletedSuccessfully && read.Result.Unreadable.TryGetValue(id, out var unreadable)) return new StatusFromJournal(question, asker, null, unreadable);
                 return new StatusFromJournal(question, asker,
-                    read.IsCompletedSuccessfully && read.Result.TryGetValue(id, out var history) ? StatusReport.FromHistory(id, history, registry, settings) : null);
+                    read.IsCompletedSuccessfully && read.Result.Histories.TryGetValue(id, out var history) ? StatusReport.FromHistory(id, history, registry, settings) : null);
             }
             catch (Exception)
             {
@@ -397,6 +437,13 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             foreach (var (message, sender) in owed) RefuseWhileClosed(message, sender);
             return;
         }
+        if (_quarantined.ContainsKey(id)) // it would fail the same way again: answer, do not bring it back
+        {
+            foreach (var (message, sender) in owed) AnswerQuarantined(message, sender);
+            if (_parked.Remove(id, out var waiting)) foreach (var (message, sender) in waiting) AnswerQuarantined(message, sender);
+            _restarts.Remove(id);
+            return;
+        }
         if (owed.Count > 0) // for the next incarnation, ahead of what reaches the dead letters
             (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).InsertRange(0, owed);
         var failures = _restarts[id] = _restarts.GetValueOrDefault(id) + 1;
@@ -410,12 +457,49 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private WorkflowStatus FaultedStatus(string workflowId) => new(workflowId, null, ExecutionStatus.Faulted, null,
         $"{_faults[workflowId]} (failure {_restarts.GetValueOrDefault(workflowId)}; being recovered with backoff)", 0, null, null, [], []);
 
+    /// <summary>Faults a workflow whose history holds an event this version cannot read; logged once, never retried.</summary>
+    private void Quarantine(string workflowId, string reason)
+    {
+        if (!_quarantined.TryAdd(workflowId, reason)) return;
+        _dormant.Remove(workflowId);
+        Timers.Cancel("wake-" + workflowId);
+        Timers.Cancel("restart-" + workflowId);
+        _log.Error("Workflow {0} is FAULTED and stays so: {1}. Every other workflow goes on; run a Steadfast version that reads this event " +
+                   "(or repair the journal) and restart the host to resume it.", workflowId, reason);
+        if (_parked.Remove(workflowId, out var parked)) foreach (var (message, sender) in parked) AnswerQuarantined(message, sender);
+    }
+
+    private void AnswerQuarantined(object request, IActorRef asker)
+    {
+        var reason = _quarantined[RequestId(request)];
+        asker.Tell(request switch
+        {
+            StartWorkflow m => new StartRejected(m.WorkflowId, StartRejection.Faulted, $"Workflow '{m.WorkflowId}' exists but is faulted: {reason}"),
+            SignalWorkflow m => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Faulted, $"Workflow '{m.WorkflowId}' is faulted: {reason}"),
+            CancelWorkflow m => new CancelRejected(m.WorkflowId, RejectionReason.Faulted, $"Workflow '{m.WorkflowId}' is faulted: {reason}"),
+            GetWorkflowStatus or WaitForWorkflow => new WorkflowStatus(RequestId(request), null, ExecutionStatus.Faulted, null, reason, 0, null, null, [], []),
+            _ => new Status.Failure(new InvalidOperationException(reason)),
+        });
+    }
+
+    private static string RequestId(object request) => request switch
+    {
+        StartWorkflow m => m.WorkflowId,
+        SignalWorkflow m => m.WorkflowId,
+        CancelWorkflow m => m.WorkflowId,
+        GetWorkflowStatus m => m.WorkflowId,
+        WaitForWorkflow m => m.WorkflowId,
+        _ => throw new ArgumentException($"Not a workflow request: {request.GetType().Name}"),
+    };
+
     private static void RefuseWhileClosed(object request, IActorRef asker) => Refuse(request, asker, ShuttingDown, overloaded: false);
 
     private void QueryUnfinished() =>
         _reads?.FindUnfinished().PipeTo(Self, failure: e => new ResumeQueryFailed(e));
 
-    private sealed record HistoriesRead(IReadOnlyList<string> WorkflowIds, IReadOnlyDictionary<string, IReadOnlyList<Runtime.History.HistoryEvent>>? Histories);
+    private sealed record QuarantineDetail(string WorkflowId, string Reason);
+
+    private sealed record HistoriesRead(IReadOnlyList<string> WorkflowIds, WorkflowHistories.Read? Histories);
 
     private static readonly TimeSpan AdmissionTickInterval = TimeSpan.FromMilliseconds(500);
 
@@ -425,7 +509,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         private AdmissionTick() { }
     }
 
-    private sealed record StatusFromJournal(GetWorkflowStatus Question, IActorRef Asker, WorkflowStatus? Status);
+    private sealed record StatusFromJournal(GetWorkflowStatus Question, IActorRef Asker, WorkflowStatus? Status, UnreadableEvent? Unreadable = null);
 
     private sealed class ResumeNow
     {

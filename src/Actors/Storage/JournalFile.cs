@@ -6,16 +6,24 @@ namespace Steadfast.Actors.Storage;
 public static class JournalFile
 {
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    /// <summary>
+    /// The journal format this version writes, kept in SQLite's <c>user_version</c>: a file marked higher was written
+    /// by a newer Steadfast, whose events this version may not read. Raise it when a change makes older versions
+    /// misread the file (a new event version alone does not: an unreadable event faults only its workflow).
+    /// </summary>
+    public const int FormatVersion = 1;
     // The plugin's tables, and the bookkeeping tables Litestream adds to every database it replicates.
     private static readonly string[] OurTables = ["journal", "tags", "snapshot", "journal_metadata", "_litestream_seq", "_litestream_lock"];
 
     /// <summary>
     /// Creates the folder, refuses a file that is not SQLite or holds other tables, switches the file to WAL (the
     /// plugin does not; the mode is stored in the file) and adds the <see cref="LifecycleIndexes"/>. Changes
-    /// nothing in a file it refuses.
+    /// nothing in a file it refuses. A file of a newer format is refused unless <paramref name="allowNewerFormat"/>.
     /// </summary>
     /// <exception cref="JournalFileException">The file is not usable as a Steadfast journal.</exception>
-    public static void Prepare(string path)
+    /// <exception cref="NewerJournalException">The file was written by a newer Steadfast and that was not allowed.</exception>
+    public static void Prepare(string path, bool allowNewerFormat = false)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -34,12 +42,31 @@ public static class JournalFile
             using var write = connection.CreateCommand();
             write.CommandText = "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS _steadfast_write_check(x); DROP TABLE _steadfast_write_check; COMMIT;";
             write.ExecuteNonQuery();
+            MarkFormat(connection, full, allowNewerFormat);
             LifecycleIndexes.Ensure(connection);
         }
         catch (SqliteException e)
         {
             throw new JournalFileException($"Cannot open {full} as a writable SQLite journal: {e.Message}", e);
         }
+    }
+
+    private static void MarkFormat(SqliteConnection connection, string path, bool allowNewerFormat)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "PRAGMA user_version";
+        var format = Convert.ToInt32(read.ExecuteScalar());
+        if (format > FormatVersion)
+        {
+            if (allowNewerFormat) return; // never mark it down: the newer version must still recognise its file
+            throw new NewerJournalException($"{path} was written by a newer Steadfast (journal format {format}; this version writes format {FormatVersion}). " +
+                "Run that version, or start with --allow-newer-journal (Steadfast:AllowNewerJournal = true): workflows with events this " +
+                "version cannot read then stay Faulted and every other workflow runs.");
+        }
+        if (format == FormatVersion) return;
+        using var mark = connection.CreateCommand();
+        mark.CommandText = $"PRAGMA user_version = {FormatVersion}";
+        mark.ExecuteNonQuery();
     }
 
     /// <summary>True when the file starts with SQLite's header.</summary>

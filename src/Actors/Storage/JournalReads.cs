@@ -1,5 +1,3 @@
-using Steadfast.Runtime.History;
-
 namespace Steadfast.Actors.Storage;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Steadfast.Actors.Storage;
 /// </summary>
 public sealed record JournalReads(
     Func<Task<UnfinishedWorkflows.Found>> FindUnfinished,
-    Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, IReadOnlyList<HistoryEvent>>>> ReadHistories)
+    Func<IReadOnlyCollection<string>, Task<WorkflowHistories.Read>> ReadHistories)
 {
     /// <summary>
     /// The reads of the SQLite journal at <paramref name="databasePath"/>, on the thread pool: Microsoft.Data.Sqlite

@@ -16,9 +16,11 @@ public static class UnfinishedWorkflows
 {
     /// <summary>
     /// One unfinished workflow (id without the <c>workflow-</c> prefix). <paramref name="HasSnapshot"/> tells recovery
-    /// whether to ask the snapshot store; <paramref name="History"/> is its whole journal when it was read here.
+    /// whether to ask the snapshot store; <paramref name="History"/> is its whole journal when it was read here, and
+    /// <paramref name="Unreadable"/> the event that stopped the read when one could not be decoded.
     /// </summary>
-    public sealed record Unfinished(string WorkflowId, bool Dormant, bool HasSnapshot, IReadOnlyList<HistoryEvent>? History = null);
+    public sealed record Unfinished(string WorkflowId, bool Dormant, bool HasSnapshot, IReadOnlyList<HistoryEvent>? History = null,
+        UnreadableEvent? Unreadable = null);
 
     /// <summary>Histories read in one pass for the workflows recovered at start (more recover one by one through the plugin).</summary>
     public const int MaxPreloaded = 10_000;
@@ -27,7 +29,10 @@ public static class UnfinishedWorkflows
     public sealed record Found(IReadOnlyList<Unfinished> All)
     {
         /// <summary>Ids to recover at start.</summary>
-        public IReadOnlyList<string> Recover => All.Where(u => !u.Dormant).Select(u => u.WorkflowId).ToList();
+        public IReadOnlyList<string> Recover => All.Where(u => u is { Dormant: false, Unreadable: null }).Select(u => u.WorkflowId).ToList();
+
+        /// <summary>Workflows with an event this version cannot read: faulted, not resumed.</summary>
+        public IReadOnlyList<UnreadableEvent> Unreadable => All.Where(u => u.Unreadable is not null).Select(u => u.Unreadable!).ToList();
 
         /// <summary>Ids to leave on disk until a message for them arrives.</summary>
         public IReadOnlyList<string> Dormant => All.Where(u => u.Dormant).Select(u => u.WorkflowId).ToList();
@@ -72,7 +77,8 @@ public static class UnfinishedWorkflows
         await reader.DisposeAsync();
         // The workflows to recover now (without a snapshot) get their whole journal read here, in a few range queries.
         var wanted = all.Where(u => u is { Dormant: false, HasSnapshot: false }).Take(MaxPreloaded).Select(u => u.WorkflowId).ToList();
-        var histories = await WorkflowHistories.ReadAsync(connection, wanted, cancellationToken);
-        return new(all.Select(u => histories.TryGetValue(u.WorkflowId, out var h) ? u with { History = h } : u).ToList());
+        var read = await WorkflowHistories.ReadAsync(connection, wanted, cancellationToken);
+        return new(all.Select(u => read.Histories.TryGetValue(u.WorkflowId, out var h) ? u with { History = h }
+            : read.Unreadable.TryGetValue(u.WorkflowId, out var bad) ? u with { Unreadable = bad } : u).ToList());
     }
 }

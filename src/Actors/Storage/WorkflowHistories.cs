@@ -7,11 +7,19 @@ namespace Steadfast.Actors.Storage;
 /// Reads the whole journals of many workflows in a few range queries, for recovery without the plugin's replay
 /// (a query and an Akka.Streams materialization per workflow). Callers make sure nothing writes these ids meanwhile
 /// (their actors do not exist yet); each actor still checks the plugin's highest sequence number against the history.
+/// An id with an event that cannot be read is reported in <see cref="Read.Unreadable"/> instead, so that it alone is faulted.
 /// </summary>
 public static class WorkflowHistories
 {
+    /// <summary>The histories read, and the ids whose history holds an event this version cannot read.</summary>
+    public sealed record Read(IReadOnlyDictionary<string, IReadOnlyList<HistoryEvent>> Histories, IReadOnlyDictionary<string, UnreadableEvent> Unreadable)
+    {
+        /// <summary>Nothing read.</summary>
+        public static readonly Read Empty = new(new Dictionary<string, IReadOnlyList<HistoryEvent>>(), new Dictionary<string, UnreadableEvent>());
+    }
+
     /// <summary>The histories of <paramref name="workflowIds"/> in the journal at <paramref name="databasePath"/>.</summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<HistoryEvent>>> ReadAsync(string databasePath, IReadOnlyCollection<string> workflowIds,
+    public static async Task<Read> ReadAsync(string databasePath, IReadOnlyCollection<string> workflowIds,
         CancellationToken cancellationToken = default)
     {
         await using var connection = new SqliteConnection(StorageConfig.ReadOnlyConnectionString(databasePath));
@@ -24,11 +32,12 @@ public static class WorkflowHistories
     /// a snapshot (recovery reads the snapshot and the tail, and must know it exists to replace it later) or with a gap in
     /// its sequence numbers is left out: the plugin's own recovery handles it.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<HistoryEvent>>> ReadAsync(SqliteConnection connection, IReadOnlyCollection<string> workflowIds,
+    public static async Task<Read> ReadAsync(SqliteConnection connection, IReadOnlyCollection<string> workflowIds,
         CancellationToken cancellationToken = default)
     {
         var histories = new Dictionary<string, List<HistoryEvent>>();
         var gaps = new HashSet<string>();
+        var unreadable = new Dictionary<string, UnreadableEvent>();
         foreach (var chunk in workflowIds.Chunk(PersistenceIdList.PerQuery))
         {
             await using var command = connection.CreateCommand();
@@ -43,14 +52,18 @@ public static class WorkflowHistories
             {
                 var id = rows.GetString(0)[WorkflowActor.PersistenceIdPrefix.Length..];
                 var events = histories.TryGetValue(id, out var list) ? list : histories[id] = [];
-                if (rows.GetInt64(1) != events.Count + 1)
+                var sequenceNr = rows.GetInt64(1);
+                if (sequenceNr != events.Count + 1 || unreadable.ContainsKey(id))
                 {
                     gaps.Add(id);
                     continue;
                 }
-                events.Add(HistoryEventCodec.Decode((byte[])rows.GetValue(3), rows.GetString(2)));
+                if (UnreadableEvent.TryDecode(id, sequenceNr, (byte[])rows.GetValue(3), rows.GetString(2), out var problem) is { } e) events.Add(e);
+                else unreadable[id] = problem!;
             }
         }
-        return histories.Where(h => h.Value.Count > 0 && !gaps.Contains(h.Key)).ToDictionary(h => h.Key, h => (IReadOnlyList<HistoryEvent>)h.Value);
+        return new Read(
+            histories.Where(h => h.Value.Count > 0 && !gaps.Contains(h.Key) && !unreadable.ContainsKey(h.Key)).ToDictionary(h => h.Key, h => (IReadOnlyList<HistoryEvent>)h.Value),
+            unreadable);
     }
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Steadfast.Runtime.History;
 using Steadfast.Runtime.Replay;
 
 namespace Steadfast.Actors;
@@ -43,8 +44,22 @@ internal sealed partial class WorkflowActor
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        _log.Error(reason, "Recovery of workflow {0} failed", _workflowId);
-        Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"recovery failed: {reason.Message}"));
+        if (Unreadable(reason) is { } cause) // the same bytes fail the same way on every retry: no backoff loop
+            Context.Parent.Tell(new RegistryProtocol.Quarantined(_workflowId,
+                $"an event of workflow '{_workflowId}' after sequence {LastSequenceNr} cannot be read: {cause.Message}"));
+        else
+        {
+            _log.Error(reason, "Recovery of workflow {0} failed", _workflowId);
+            Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"recovery failed: {reason.Message}"));
+        }
         base.OnRecoveryFailure(reason, message);
+    }
+
+    /// <summary>The decoding error inside a recovery failure, when the plugin could not read a stored event or snapshot.</summary>
+    private static Exception? Unreadable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is UnknownEventVersionException or System.Text.Json.JsonException) return e;
+        return null;
     }
 }

@@ -12,8 +12,8 @@ internal static class ListCommand
     {
         var db = InspectionOptions.Db();
         var json = InspectionOptions.Json();
-        var status = new Option<string?>("--status") { Description = "Running, Completed, Failed or Cancelled." };
-        status.AcceptOnlyFromAmong("Running", "Completed", "Failed", "Cancelled");
+        var status = new Option<string?>("--status") { Description = "Running, Completed, Failed, Cancelled, or Faulted (unfinished, with an event this version cannot read)." };
+        status.AcceptOnlyFromAmong("Running", "Completed", "Failed", "Cancelled", "Faulted");
         var type = new Option<string?>("--type") { Description = "Only this workflow type." };
         var limit = new Option<int>("--limit") { Description = "Rows per page.", DefaultValueFactory = _ => 50 };
         var page = new Option<int>("--page") { Description = "Page number, from 1.", DefaultValueFactory = _ => 1 };
@@ -38,11 +38,12 @@ internal static class ListCommand
             }
             var table = new Table().Border(TableBorder.Simple).AddColumns("Id", "Type", "Status", "Started (UTC)", "Finished (UTC)", "Events", "Last event");
             foreach (var r in rows)
-                table.AddRow(Markup.Escape(r.WorkflowId), Markup.Escape(r.WorkflowType), r.Status, Terminal.Time(r.Started),
-                    r.Finished is { } f ? Terminal.Time(f) : "", r.Events.ToString(), r.LastEvent);
+                table.AddRow(Markup.Escape(r.WorkflowId), Markup.Escape(r.WorkflowType), r.Status, r.Started is { } s ? Terminal.Time(s) : "?",
+                    r.Finished is { } f ? Terminal.Time(f) : "", r.Events.ToString(), Markup.Escape(r.LastEvent));
             var console = Terminal.Create();
             console.Write(table);
             console.WriteLine($"page {number}, {rows.Count} row(s){(rows.Count == size ? $"; next: --page {number + 1}" : "")}");
+            foreach (var r in rows.Where(r => r.Unreadable is not null)) console.WriteLine($"Faulted: the {r.Unreadable}");
             return 0;
         });
         return command;

@@ -20,19 +20,23 @@ internal static class RunCommand
         var keepRunning = new Option<bool>("--keep-running") { Description = "Keep serving after the samples finished (stop with Ctrl+C)." };
         var restore = new Option<bool>("--restore-from-replica") { Description = "If the local journal is not the replica's history: move it aside and restore the replica's." };
         var discard = new Option<bool>("--discard-replica-history") { Description = "If the local journal is not the replica's history: replicate it anyway (a new generation)." };
-        var command = new Command("run", "Run the host with the sample research agent on the local SQLite journal.") { count, keepRunning, restore, discard };
+        var allowNewer = new Option<bool>("--allow-newer-journal") { Description = "Start on a journal written by a newer Steadfast; workflows with events this version cannot read stay Faulted." };
+        var command = new Command("run", "Run the host with the sample research agent on the local SQLite journal.") { count, keepRunning, restore, discard, allowNewer };
         command.Validators.Add(r =>
         {
             if (r.GetValue(restore) && r.GetValue(discard)) r.AddError("--restore-from-replica and --discard-replica-history exclude each other.");
         });
         command.SetAction((parse, cancel) => RunAsync(parse.GetValue(configOption), parse.GetValue(count), parse.GetValue(keepRunning),
-            parse.GetValue(restore) ? WhenLocalDiffers.RestoreFromReplica : parse.GetValue(discard) ? WhenLocalDiffers.DiscardReplicaHistory : null, cancel));
+            parse.GetValue(restore) ? WhenLocalDiffers.RestoreFromReplica : parse.GetValue(discard) ? WhenLocalDiffers.DiscardReplicaHistory : null,
+            parse.GetValue(allowNewer), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configFile, int count, bool keepRunning, WhenLocalDiffers? whenLocalDiffers, CancellationToken cancel)
+    private static async Task<int> RunAsync(string? configFile, int count, bool keepRunning, WhenLocalDiffers? whenLocalDiffers, bool allowNewerJournal,
+        CancellationToken cancel)
     {
         var options = SteadfastHost.LoadOptions(configFile);
+        if (allowNewerJournal) options.AllowNewerJournal = true;
         if (whenLocalDiffers is { } way) options.Replication.WhenLocalDiffers = way;
         using var host = SteadfastHost.Build(options, new SteadfastRegistry().AddSamples());
         await host.StartAsync(cancel);
@@ -60,12 +64,21 @@ internal static class RunCommand
     {
         var ids = Enumerable.Range(1, count).Select(i => $"agent-{i}").ToList();
         var created = 0;
-        foreach (var id in ids)
+        foreach (var id in ids.ToList())
         {
-            var accepted = await client.StartAsync(id, nameof(ResearchAgent), new ResearchRequest($"topic {id}"), cancel);
-            if (accepted.Created) created++;
+            try
+            {
+                var accepted = await client.StartAsync(id, nameof(ResearchAgent), new ResearchRequest($"topic {id}"), cancel);
+                if (accepted.Created) created++;
+            }
+            catch (WorkflowStartException e) when (e.Rejection.Reason == StartRejection.Faulted)
+            {
+                Console.WriteLine($"  {id}: Faulted {e.Message}");
+                ids.Remove(id); // it stays faulted in this run: nothing to wait for
+            }
         }
-        Console.WriteLine($"Started {created} new sample workflow(s); {count - created} already existed and continue where they were.");
+        Console.WriteLine($"Started {created} new sample workflow(s); {ids.Count - created} already existed and continue where they were" +
+                          (ids.Count < count ? $"; {count - ids.Count} cannot be read by this version and stay faulted." : "."));
 
         var clock = Stopwatch.StartNew();
         while (!cancel.IsCancellationRequested)

@@ -29,7 +29,7 @@ public static class SteadfastHostingExtensions
         builder.WithActors((system, actors, resolver) =>
         {
             SchedulerStart.Now(system);
-            JournalFile.Prepare(options.DatabasePath);
+            JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();
             var workflows = system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services,

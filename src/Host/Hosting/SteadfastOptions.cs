@@ -17,6 +17,12 @@ public sealed class SteadfastOptions
     /// <summary>Optional HOCON file with Akka and engine overrides (e.g. config/akka.conf). Default none.</summary>
     public string? AkkaConfigFile { get; set; }
 
+    /// <summary>
+    /// Start on a journal written by a newer Steadfast (its format marker is higher than this version's). Default false:
+    /// such a host is refused (exit 6). When true, workflows with events this version cannot read stay Faulted.
+    /// </summary>
+    public bool AllowNewerJournal { get; set; }
+
     /// <summary>Litestream replication of the journal.</summary>
     public ReplicationOptions Replication { get; set; } = new();
 

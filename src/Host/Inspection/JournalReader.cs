@@ -67,21 +67,48 @@ public sealed class JournalReader : IDisposable
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            try
-            {
-                events.Add(HistoryEventCodec.Decode((byte[])r.GetValue(0), r.GetString(1)));
-            }
-            catch (UnknownEventVersionException e)
-            {
-                throw new InspectionException(InspectionError.UnknownEventVersion, e.Message);
-            }
+            var sequenceNr = events.Count + 1L;
+            if (UnreadableEvent.TryDecode(workflowId, sequenceNr, (byte[])r.GetValue(0), r.GetString(1), out var unreadable) is { } e) events.Add(e);
+            else throw new InspectionException(InspectionError.UnknownEventVersion, "The " + unreadable!.Describe() +
+                (unreadable.Reason.StartsWith("written by a newer", StringComparison.Ordinal) ? $" (Unknown history event '{unreadable.Manifest}')" : ""));
         }
         if (events.Count == 0) throw new InspectionException(InspectionError.UnknownWorkflow, $"No workflow has the id '{workflowId}' in this journal.");
         return events;
     }
 
-    /// <summary>Executions, newest first, with optional filters; one indexed query per page.</summary>
+    /// <summary>
+    /// Executions, newest first, with optional filters; one indexed query per page. An unfinished execution with an
+    /// event this version cannot read is <c>Faulted</c> (as a host reports it): finding those, or the Running ones
+    /// without them, decodes the events of every unfinished execution.
+    /// </summary>
     public IReadOnlyList<ExecutionSummary> List(string? status, string? type, int limit, int offset)
+    {
+        if (status is "Running" or "Faulted")
+            return MarkUnreadable(Query("Running", type, -1, 0)).Where(r => r.Status == status).Skip(offset).Take(limit).ToList();
+        return MarkUnreadable(Query(status, type, limit, offset));
+    }
+
+    /// <summary>Running rows whose history holds an unreadable event become Faulted, with the reason.</summary>
+    private List<ExecutionSummary> MarkUnreadable(List<ExecutionSummary> rows)
+    {
+        var unreadable = new Dictionary<string, UnreadableEvent>();
+        foreach (var chunk in rows.Where(r => r.Status == "Running").Select(r => r.WorkflowId).Chunk(500))
+        {
+            using var cmd = _connection.CreateCommand();
+            var ids = string.Join(", ", chunk.Select((id, i) => cmd.Parameters.AddWithValue($"$p{i}", WorkflowActor.PersistenceIdPrefix + id).ParameterName));
+            cmd.CommandText = $"SELECT persistence_id, sequence_number, manifest, message FROM journal WHERE persistence_id IN ({ids}) AND deleted = 0";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var id = r.GetString(0)[WorkflowActor.PersistenceIdPrefix.Length..];
+                if (unreadable.ContainsKey(id)) continue;
+                if (UnreadableEvent.TryDecode(id, r.GetInt64(1), (byte[])r.GetValue(3), r.GetString(2), out var problem) is null) unreadable[id] = problem!;
+            }
+        }
+        return rows.Select(r => unreadable.TryGetValue(r.WorkflowId, out var u) ? r with { Status = "Faulted", Unreadable = u.Describe() } : r).ToList();
+    }
+
+    private List<ExecutionSummary> Query(string? status, string? type, int limit, int offset)
     {
         using var cmd = _connection.CreateCommand();
         // Per execution: its start row (from the start index) and its newest row (one index probe on
@@ -94,10 +121,10 @@ public sealed class JournalReader : IDisposable
               FROM journal s WHERE s.{{LifecycleIndexes.Started}}
             )
             SELECT e.pid,
-                   json_extract(CAST(j.message AS TEXT), '$.workflowType') AS type,
-                   json_extract(CAST(j.message AS TEXT), '$.timestamp') AS started,
+                   CASE WHEN json_valid(CAST(j.message AS TEXT)) THEN json_extract(CAST(j.message AS TEXT), '$.workflowType') END AS type,
+                   CASE WHEN json_valid(CAST(j.message AS TEXT)) THEN json_extract(CAST(j.message AS TEXT), '$.timestamp') END AS started,
                    l.manifest AS last,
-                   json_extract(CAST(l.message AS TEXT), '$.timestamp') AS last_time,
+                   CASE WHEN json_valid(CAST(l.message AS TEXT)) THEN json_extract(CAST(l.message AS TEXT), '$.timestamp') END AS last_time,
                    l.sequence_number AS events
             FROM execution e
             JOIN journal j ON j.ordering = e.started_row
@@ -121,10 +148,10 @@ public sealed class JournalReader : IDisposable
             var terminal = last is "WorkflowCompleted" or "WorkflowFailed" or "WorkflowCancelled";
             rows.Add(new ExecutionSummary(
                 r.GetString(0)[WorkflowActor.PersistenceIdPrefix.Length..],
-                r.GetString(1),
+                r.IsDBNull(1) ? "?" : r.GetString(1),
                 terminal ? last["Workflow".Length..] : "Running",
-                DateTimeOffset.Parse(r.GetString(2)),
-                terminal ? DateTimeOffset.Parse(r.GetString(4)) : null,
+                r.IsDBNull(2) ? null : DateTimeOffset.Parse(r.GetString(2)),
+                terminal && !r.IsDBNull(4) ? DateTimeOffset.Parse(r.GetString(4)) : null,
                 r.GetInt64(5),
                 last));
         }

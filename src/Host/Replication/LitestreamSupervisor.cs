@@ -25,7 +25,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         if (!replication.Enabled)
         {
             log.LogWarning("Replication is OFF: the journal {Database} is not backed up (enable Steadfast:Replication)", options.DatabasePath);
-            JournalFile.Prepare(options.DatabasePath);
+            JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
             return;
         }
         _litestream = Litestream.For(options);
@@ -48,7 +48,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
                                                "fix the replica settings, or set Steadfast:Replication:StartEmptyIfReplicaUnreachable to start empty.");
             }
         }
-        JournalFile.Prepare(options.DatabasePath);
+        JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
         // A host killed with SIGKILL leaves its Litestream running; two replicating one file would fight.
         foreach (var stale in LitestreamProcesses.Replicating(_litestream.ConfigPath))
         {

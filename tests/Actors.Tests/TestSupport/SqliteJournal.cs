@@ -81,6 +81,16 @@ public sealed class SqliteJournal : IDisposable
         return c;
     }
 
+    /// <summary>Changes the file directly, as a newer version, another program or a bad disk would.</summary>
+    public void Execute(string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={Path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
     /// <summary>A scalar count; 0 when the plugin has not created its tables yet (nothing was written).</summary>
     public long Count(string sql)
     {
