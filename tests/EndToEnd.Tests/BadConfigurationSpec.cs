@@ -58,6 +58,7 @@ public sealed class BadConfigurationSpec : IDisposable
         Assert.Equal(3, host.ExitCode);
         Assert.Contains("was not restored, so the host does not start", host.Output);
         Assert.False(File.Exists(Path.Combine(DataDir, "steadfast.db")), "a journal was created although the restore failed");
+        Assert.False(Directory.Exists(DataDir), "the refused start left its data folder (and litestream.yml) behind");
     }
 
     [Fact]

@@ -31,6 +31,9 @@ public sealed class ReplicationDrill : IDisposable
 
     public IDictionary<string, string>? Environment { get; }
 
+    /// <summary>For an S3 drill: where the replica lives.</summary>
+    public (string Bucket, string Path) Replica { get; init; }
+
     public string ConfigFile { get; }
 
     public string DataDir => Path.Combine(Folder, "data");

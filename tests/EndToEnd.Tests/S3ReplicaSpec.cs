@@ -10,14 +10,25 @@ public sealed class S3ReplicaSpec(SwiftServer swift) : IClassFixture<SwiftServer
         var bucket = "journals-" + Guid.NewGuid().ToString("N")[..12];
         await swift.CreateBucketAsync(bucket);
         var drill = new ReplicationDrill(new { Type = "s3", Name = "swift", Bucket = bucket, Path = "steadfast", Endpoint = swift.Endpoint },
-            SwiftServer.Credentials);
+            SwiftServer.Credentials) { Replica = (bucket, "steadfast") };
         _drills.Add(drill);
         return drill;
     }
 
     [Fact]
-    public async Task Lost_data_folder_should_be_restored_from_s3_and_unfinished_workflows_should_finish() =>
-        await (await NewDrill()).LoseTheDiskAndRestore(workflows: 40);
+    public async Task Lost_data_folder_should_be_restored_from_s3_and_unfinished_workflows_should_finish()
+    {
+        var drill = await NewDrill();
+        await drill.LoseTheDiskAndRestore(workflows: 40);
+
+        // An observer with only the URL: pull names the S3-compatible endpoint, which Litestream's URL form cannot.
+        var pulled = Path.Combine(drill.Folder, "pulled.db");
+        var bucket = drill.Replica.Bucket;
+        using var pull = HostProcess.StartSteadfast(SwiftServer.Credentials, "pull", "--replica", $"s3://{bucket}/steadfast", "--endpoint", swift.Endpoint, "-o", pulled);
+        Assert.True(pull.WaitForExit(TimeSpan.FromSeconds(60)) && pull.ExitCode == 0, pull.Output);
+        Assert.Equal(40, Journal.WorkflowsCompleted(pulled));
+        Assert.Equal(["pulled.db"], Directory.GetFiles(drill.Folder, "pulled*").Select(Path.GetFileName).Where(f => !f!.EndsWith("-shm") && !f.EndsWith("-wal"))); // no config or scratch left beside it
+    }
 
     [Fact]
     public async Task Host_should_keep_running_while_s3_is_down_and_the_replica_should_catch_up()

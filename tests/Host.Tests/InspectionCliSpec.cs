@@ -105,15 +105,20 @@ public sealed class InspectionCliSpec : IDisposable
             (["list", "--db", Agents, "--page", "0"], 2, "--page starts at 1"),
             (["list", "--db", Agents, "--limit", "-5"], 2, "--limit must be 1 to 10000"),
             (["list", "--db", Agents, "--status", "Bogus"], 2, "Bogus"),
+            (["show", new string('x', 10_000), "--db", Agents], 14, "…(10000 chars)"), // clipped, not echoed in full
+            (["pull", "--replica", "file:///tmp/r", "--endpoint", "http://127.0.0.1:9", "-o", Path.Combine(_dir, "p.db")], 2, "--endpoint applies only to an s3:// replica URL"),
         };
         foreach (var (args, expectedCode, message) in cases)
         {
             var (code, _, error) = Cli.Run(args);
             Assert.True(code == expectedCode, $"{string.Join(' ', args)} → {code}: {error}");
             Assert.Contains(message, error);
+            Assert.True(error.Length < 2_000, $"{error.Length} characters of error for {Echo(args)}");
         }
         foreach (var (file, hash) in hashes) Assert.Equal(hash, Hash(file));
     }
+
+    private static string Echo(string[] args) => string.Join(' ', args) is var line && line.Length > 60 ? line[..60] + "…" : line;
 
     private string Copy(string fixture)
     {

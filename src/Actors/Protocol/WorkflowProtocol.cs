@@ -88,7 +88,7 @@ public sealed record WorkflowStatus(
     public bool IsSettled => Status is ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Cancelled or ExecutionStatus.Suspended;
 
     internal static WorkflowStatus NotFound(string workflowId) =>
-        new(workflowId, null, ExecutionStatus.NotFound, null, $"No workflow has the id '{workflowId}'.", 0, null, null, [], []);
+        new(workflowId, null, ExecutionStatus.NotFound, null, $"No workflow has the id '{Echo.Clip(workflowId)}'.", 0, null, null, [], []);
 }
 
 /// <summary>Delivers signal <paramref name="Name"/> to a workflow; answered with <see cref="SignalAccepted"/> only after it is journaled, or <see cref="SignalRejected"/>.</summary>

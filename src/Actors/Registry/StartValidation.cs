@@ -19,10 +19,10 @@ internal static partial class StartValidation
     {
         if (!IsValidId(m.WorkflowId))
             return Reject(m, StartRejection.InvalidId,
-                $"Workflow id '{Clip(m.WorkflowId)}' is invalid: use 1 to {MaxIdLength} characters of letters, digits and . _ - : @, starting with a letter or digit.");
+                $"Workflow id '{Echo.Clip(m.WorkflowId)}' is invalid: use 1 to {MaxIdLength} characters of letters, digits and . _ - : @, starting with a letter or digit.");
         if (string.IsNullOrEmpty(m.WorkflowType) || !registry.TryGetWorkflow(m.WorkflowType, out var workflow))
             return Reject(m, StartRejection.UnknownType,
-                $"Workflow type '{Clip(m.WorkflowType)}' is not registered. Registered: {string.Join(", ", registry.Workflows.Select(w => w.Name).Order())}.");
+                $"Workflow type '{Echo.Clip(m.WorkflowType)}' is not registered. Registered: {string.Join(", ", registry.Workflows.Select(w => w.Name).Order())}.");
         var bytes = Encoding.UTF8.GetByteCount(m.InputJson ?? "");
         if (bytes > maxPayloadBytes)
             return Reject(m, StartRejection.PayloadTooLarge, $"Input is {bytes} bytes, over the limit of {maxPayloadBytes} bytes.");
@@ -42,8 +42,8 @@ internal static partial class StartValidation
     /// <summary>The problem with a signal's name or payload, or null.</summary>
     public static string? CheckSignal(SignalWorkflow m, int maxPayloadBytes)
     {
-        if (string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 200) return $"Signal name '{Clip(m.Name)}' must be 1 to 200 characters.";
-        if (m.SignalId is { } id && (string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength)) return $"Signal id '{Clip(id)}' must be 1 to {MaxIdLength} characters.";
+        if (string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 200) return $"Signal name '{Echo.Clip(m.Name)}' must be 1 to 200 characters.";
+        if (m.SignalId is { } id && (string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength)) return $"Signal id '{Echo.Clip(id)}' must be 1 to {MaxIdLength} characters.";
         var bytes = Encoding.UTF8.GetByteCount(m.PayloadJson ?? "");
         if (bytes > maxPayloadBytes) return $"Signal payload is {bytes} bytes, over the limit of {maxPayloadBytes} bytes.";
         try
@@ -59,5 +59,4 @@ internal static partial class StartValidation
 
     private static StartRejected Reject(StartWorkflow m, StartRejection reason, string message) => new(m.WorkflowId, reason, message);
 
-    private static string Clip(string? s) => s is null ? "(null)" : s.Length <= 40 ? s : s[..40] + $"…({s.Length} chars)";
 }

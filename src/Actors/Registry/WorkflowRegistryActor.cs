@@ -113,10 +113,10 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             if (StartValidation.CheckSignal(m, _settings.MaxPayloadBytes) is { } problem)
                 Sender.Tell(new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Invalid, problem));
-            else DeliverOrReject(m.WorkflowId, m, () => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.NotFound, $"No workflow has the id '{m.WorkflowId}'."));
+            else DeliverOrReject(m.WorkflowId, m, () => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.NotFound, $"No workflow has the id '{Echo.Clip(m.WorkflowId)}'."));
         });
         Receive<CancelWorkflow>(m => DeliverOrReject(m.WorkflowId, m,
-            () => new CancelRejected(m.WorkflowId, RejectionReason.NotFound, $"No workflow has the id '{m.WorkflowId}'.")));
+            () => new CancelRejected(m.WorkflowId, RejectionReason.NotFound, $"No workflow has the id '{Echo.Clip(m.WorkflowId)}'.")));
         Receive<Passivate>(p =>
         {
             if (!_workflows.TryGetValue(p.WorkflowId, out var actor) || _passivating.ContainsKey(p.WorkflowId)) return;

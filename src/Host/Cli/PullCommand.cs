@@ -11,7 +11,19 @@ internal static class PullCommand
     {
         var replica = new Option<string>("--replica") { Description = "A host config (steadfast.json) naming the replica, or a Litestream replica URL (file:///path, s3://bucket/path).", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the database (must not exist).", Required = true };
-        var command = new Command("pull", "Restore a journal from a Litestream replica to a local file for inspection.") { replica, output };
+        var endpoint = new Option<string?>("--endpoint") { Description = "With an s3:// URL: the S3-compatible server, e.g. http://127.0.0.1:9000 (path-style addressing). Default: AWS." };
+        var region = new Option<string>("--region") { Description = "With an s3:// URL: the region.", DefaultValueFactory = _ => "us-east-1" };
+        var command = new Command("pull", "Restore a journal from a Litestream replica to a local file for inspection.") { replica, output, endpoint, region };
+        command.Validators.Add(r =>
+        {
+            var source = r.GetValue(replica) ?? "";
+            if (r.GetValue(endpoint) is not null && !source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+                r.AddError("--endpoint applies only to an s3:// replica URL.");
+            if (r.GetResult(region) is { Implicit: false } && r.GetValue(endpoint) is null)
+                r.AddError("--region applies only with --endpoint (for AWS, Litestream finds the bucket's region itself).");
+            if (r.GetValue(endpoint) is { } e && !Uri.TryCreate(e, UriKind.Absolute, out _))
+                r.AddError($"--endpoint must be an absolute URL such as http://127.0.0.1:9000, got '{e}'.");
+        });
         command.SetAction(async (p, cancel) =>
         {
             var target = Path.GetFullPath(p.GetValue(output)!);
@@ -23,6 +35,20 @@ internal static class PullCommand
                 var options = SteadfastHost.LoadOptions(source);
                 if (!options.Replication.Enabled) throw new OptionsValidationException([$"{source} does not enable replication: it names no replica."]);
                 position = await Litestream.For(options).RestoreAsync(target, cancel);
+            }
+            else if (S3Replica(source, p.GetValue(endpoint), p.GetValue(region)!) is { } s3)
+            {
+                // Litestream's URL form cannot name a non-AWS endpoint: render a config for it in a scratch folder.
+                var scratch = Directory.CreateTempSubdirectory("steadfast-pull-").FullName;
+                try
+                {
+                    var options = new SteadfastOptions { DataDirectory = scratch, Replication = new ReplicationOptions { Enabled = true, Replicas = [s3] } };
+                    position = await Litestream.For(options).RestoreAsync(target, cancel);
+                }
+                finally
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
             }
             else
             {
@@ -40,5 +66,12 @@ internal static class PullCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>An s3://bucket/path URL with an explicit endpoint as a replica; null for other sources (Litestream reads those itself).</summary>
+    private static ReplicaOptions? S3Replica(string source, string? endpoint, string region)
+    {
+        if (endpoint is null || !Uri.TryCreate(source, UriKind.Absolute, out var url) || url.Scheme != "s3") return null;
+        return new ReplicaOptions { Type = "s3", Name = "pull", Bucket = url.Host, Path = url.AbsolutePath.Trim('/'), Endpoint = endpoint, Region = region };
     }
 }

@@ -72,7 +72,7 @@ public sealed class JournalReader : IDisposable
             else throw new InspectionException(InspectionError.UnknownEventVersion, "The " + unreadable!.Describe() +
                 (unreadable.Reason.StartsWith("written by a newer", StringComparison.Ordinal) ? $" (Unknown history event '{unreadable.Manifest}')" : ""));
         }
-        if (events.Count == 0) throw new InspectionException(InspectionError.UnknownWorkflow, $"No workflow has the id '{workflowId}' in this journal.");
+        if (events.Count == 0) throw new InspectionException(InspectionError.UnknownWorkflow, $"No workflow has the id '{Echo.Clip(workflowId)}' in this journal.");
         return events;
     }
 

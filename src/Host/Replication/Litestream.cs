@@ -5,12 +5,15 @@ namespace Steadfast.Hosting.Replication;
 /// <summary>Litestream's commands for one journal, with the config rendered from host options.</summary>
 public sealed partial class Litestream
 {
-    private Litestream(string binary, string configPath, string databasePath)
+    private Litestream(string binary, string configPath, string databasePath, bool createdFolder)
     {
         Binary = binary;
         ConfigPath = configPath;
         DatabasePath = databasePath;
+        _createdFolder = createdFolder;
     }
+
+    private readonly bool _createdFolder;
 
     /// <summary>The binary's full path.</summary>
     public string Binary { get; }
@@ -26,6 +29,7 @@ public sealed partial class Litestream
     {
         var binary = LitestreamBinary.Find(options.Replication.LitestreamPath);
         var config = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, "litestream.yml");
+        var createdFolder = !Directory.Exists(Path.GetDirectoryName(config));
         Directory.CreateDirectory(Path.GetDirectoryName(config)!);
         var yaml = LitestreamConfig.Render(options.DatabasePath, options.Replication);
         // A running host's Litestream may be reading this file (the status and restore commands render it too):
@@ -36,7 +40,15 @@ public sealed partial class Litestream
             File.WriteAllText(temp, yaml);
             File.Move(temp, config, overwrite: true);
         }
-        return new Litestream(binary, config, options.DatabasePath);
+        return new Litestream(binary, config, options.DatabasePath, createdFolder);
+    }
+
+    /// <summary>After a start that did not happen: removes the config, and the data folder when this created it and it is empty.</summary>
+    public void RemoveConfig()
+    {
+        File.Delete(ConfigPath);
+        var folder = Path.GetDirectoryName(ConfigPath)!;
+        if (_createdFolder && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
     }
 
     /// <summary>The arguments of <c>litestream replicate</c>.</summary>

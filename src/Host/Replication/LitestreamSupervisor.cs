@@ -44,6 +44,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             }
             catch (ReplicationException e)
             {
+                _litestream.RemoveConfig(); // nothing was started: leave the folder as it was
                 throw new ReplicationException(e.Message + " The journal is missing and was not restored, so the host does not start; " +
                                                "fix the replica settings, or set Steadfast:Replication:StartEmptyIfReplicaUnreachable to start empty.");
             }
