@@ -5,7 +5,7 @@ namespace Steadfast.EndToEnd.Tests;
 /// <summary>A scratch folder with a host configuration that replicates to one replica, and the disaster drill on it.</summary>
 public sealed class ReplicationDrill : IDisposable
 {
-    public ReplicationDrill(object replica, IDictionary<string, string>? environment = null)
+    public ReplicationDrill(object replica, IDictionary<string, string>? environment = null, bool acknowledgeAfterReplicated = false)
     {
         Directory.CreateDirectory(Folder);
         Environment = environment;
@@ -21,6 +21,7 @@ public sealed class ReplicationDrill : IDisposable
                     MonitorInterval = "00:00:00.100",
                     SyncInterval = "00:00:00.100",
                     StatusInterval = "00:00:01",
+                    AcknowledgeAfterReplicated = acknowledgeAfterReplicated,
                     Replicas = new[] { replica },
                 },
             },
@@ -44,10 +45,11 @@ public sealed class ReplicationDrill : IDisposable
 
     public string LitestreamConfig => Path.Combine(DataDir, "litestream.yml");
 
-    public HostProcess Host(int workflows, int run, bool serve = false, string stepMs = "100:300")
+    public HostProcess Host(int workflows, int run, bool serve = false, string stepMs = "100:300", bool stream = false)
     {
         var args = new List<string> { "--config", ConfigFile, "--ledger", LedgerFile, "--workflows", workflows.ToString(), "--run", run.ToString(), "--step-ms", stepMs };
         if (serve) args.Add("--serve");
+        if (stream) args.Add("--stream");
         return HostProcess.StartTestHost(Environment, [.. args]);
     }
 

@@ -1,3 +1,5 @@
+using Steadfast.Actors.Replication;
+
 namespace Steadfast.Actors.Storage;
 
 /// <summary>
@@ -13,5 +15,18 @@ public sealed record JournalReads(
     /// runs "async" calls synchronously, which would block the registry actor for the length of the read.
     /// </summary>
     public static JournalReads ForFile(string databasePath) =>
-        new(() => Task.Run(() => UnfinishedWorkflows.FindAsync(databasePath)), ids => Task.Run(() => WorkflowHistories.ReadAsync(databasePath, ids)));
+        new(() => Task.Run(async () =>
+            {
+                await ReplicatedFirst(databasePath);
+                return await UnfinishedWorkflows.FindAsync(databasePath);
+            }),
+            ids => Task.Run(async () =>
+            {
+                await ReplicatedFirst(databasePath);
+                return await WorkflowHistories.ReadAsync(databasePath, ids);
+            }));
+
+    // Acknowledging after replication: what these reads return is answered to callers, so a replica must hold it first.
+    private static Task ReplicatedFirst(string databasePath) =>
+        ReplicationWatermark.For(databasePath) is { AcknowledgeAfterReplicated: true } watermark ? watermark.CommittedAsync() : Task.CompletedTask;
 }

@@ -27,6 +27,8 @@ internal static class ReplicationStatusCommand
         var litestream = Litestream.For(options);
         var replicating = LitestreamProcesses.Replicating(litestream.ConfigPath);
         var replicas = await litestream.StatusAsync(cancel);
+        // The lag is measured by the host on its own commits (Litestream's figure compares file times and goes negative).
+        var host = replicating.Count > 0 ? ReplicationStatusFile.ReadFresh(options.DatabasePath) : null;
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -35,24 +37,30 @@ internal static class ReplicationStatusCommand
                 database = options.DatabasePath,
                 replicating = replicating.Count > 0,
                 litestreamPids = replicating,
+                lagMs = host?.LagMs,
+                pendingCommits = host?.PendingCommits,
+                replicatedPosition = host?.Replicated,
+                acknowledgeAfterReplicated = host?.AcknowledgeAfterReplicated,
                 replicas = options.Replication.Replicas.Select(r =>
                 {
                     var s = replicas.FirstOrDefault(x => x.Replica == r.DisplayName);
-                    return new { name = r.DisplayName, type = r.Type, generation = s?.Generation, lastSync = s?.LastSync, lagMs = replicating.Count > 0 ? s?.Lag?.TotalMilliseconds : null };
+                    return new { name = r.DisplayName, type = r.Type, generation = s?.Generation, lastSync = s?.LastSync };
                 }),
             }));
             return 0;
         }
         Console.WriteLine($"database:    {options.DatabasePath}");
         Console.WriteLine($"replicating: {(replicating.Count > 0 ? $"yes (litestream pid {string.Join(", ", replicating)})" : "no (no host is running litestream for this journal)")}");
+        Console.WriteLine(host is null
+            ? "lag:         n/a (no running host reports it)"
+            : $"lag:         {host.LagMs} ms (age of the oldest commit no replica holds; {host.PendingCommits} commit(s) waiting; " +
+              $"replicas hold {host.Replicated ?? "nothing yet"}){(host.AcknowledgeAfterReplicated ? "; acknowledging only replicated commits" : "")}");
         foreach (var r in options.Replication.Replicas)
         {
             var s = replicas.FirstOrDefault(x => x.Replica == r.DisplayName);
             Console.WriteLine(s is null
                 ? $"replica {r.DisplayName} ({r.Type}): no generation yet"
-                : $"replica {r.DisplayName} ({r.Type}): generation {s.Generation}, last sync {s.LastSync:u}, " +
-                  // Litestream's lag compares file times; with nothing shipping it is no lag at all, just noise
-                  (replicating.Count > 0 ? $"lag {s.Lag?.TotalMilliseconds:0} ms" : "lag n/a (not replicating)"));
+                : $"replica {r.DisplayName} ({r.Type}): generation {s.Generation}, last sync {s.LastSync:u}");
         }
         return 0;
     }

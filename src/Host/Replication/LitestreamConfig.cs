@@ -14,8 +14,12 @@ public static class LitestreamConfig
     public static List<string> Validate(ReplicationOptions o)
     {
         var errors = new List<string>();
-        if (!o.Enabled) return errors;
         const string at = "Steadfast:Replication";
+        if (!o.Enabled)
+        {
+            if (o.AcknowledgeAfterReplicated) errors.Add($"{at}:AcknowledgeAfterReplicated needs replication: set {at}:Enabled to true.");
+            return errors;
+        }
         if (o.Replicas.Count == 0) errors.Add($"{at}:Replicas is empty: add a file or s3 replica, or set Enabled to false.");
         if (o.MonitorInterval < TimeSpan.FromMilliseconds(10)) errors.Add($"{at}:MonitorInterval must be at least 10ms, got {o.MonitorInterval}.");
         if (o.SyncInterval < TimeSpan.FromMilliseconds(10)) errors.Add($"{at}:SyncInterval must be at least 10ms, got {o.SyncInterval}.");

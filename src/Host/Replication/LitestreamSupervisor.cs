@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Steadfast.Actors.Replication;
 using Steadfast.Actors.Storage;
 
 namespace Steadfast.Hosting.Replication;
@@ -14,9 +15,14 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private Litestream? _litestream;
+    private ReplicationWatermark? _watermark;
+    private ShippedPositions? _shipped;
 
     /// <summary>The latest status read from Litestream (empty until the first check).</summary>
     public IReadOnlyList<ReplicaStatus> LastStatus { get; private set; } = [];
+
+    /// <summary>The age of the oldest commit not yet on a replica (zero when caught up); null when replication is off.</summary>
+    public TimeSpan? Lag => _watermark?.Lag;
 
     /// <summary>Restores and prepares the journal before Akka starts, then starts replication.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -65,8 +71,11 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
                 // already gone
             }
         }
-        log.LogInformation("Replicating {Database} to {Replicas} (config {Config})", options.DatabasePath,
-            string.Join(", ", replication.Replicas.Select(r => $"{r.DisplayName} ({r.Type})")), _litestream.ConfigPath);
+        _watermark = new ReplicationWatermark(options.DatabasePath, replication.AcknowledgeAfterReplicated).Register();
+        _shipped = new ShippedPositions(options.DatabasePath);
+        log.LogInformation("Replicating {Database} to {Replicas} (config {Config}){Mode}", options.DatabasePath,
+            string.Join(", ", replication.Replicas.Select(r => $"{r.DisplayName} ({r.Type})")), _litestream.ConfigPath,
+            replication.AcknowledgeAfterReplicated ? "; acknowledging only what a replica holds (RPO 0)" : "");
         await base.StartAsync(cancellationToken);
     }
 
@@ -120,6 +129,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             using var child = current = LitestreamProcess.Start(litestream.Binary, litestream.ReplicateArgs, line =>
             {
                 LitestreamProcess.Forward(log, line);
+                if (_shipped!.FromLogLine(line) is { } shipped) _watermark!.Shipped(shipped);
                 // Litestream 0.3.13 logs this and then idles without replicating: make it a restart instead.
                 if (line.Contains("msg=\"no databases specified in configuration\"", StringComparison.Ordinal)) current?.Kill();
             });
@@ -141,24 +151,59 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             }
         }
         await statusLoop.ContinueWith(_ => { }, TaskScheduler.Default);
+        _watermark?.Unregister(); // after Litestream's last frames: what no replica confirmed is never acknowledged
+        ReplicationStatusFile.Delete(options.DatabasePath);
     }
 
     private async Task CheckStatusAsync(Litestream litestream, CancellationToken stoppingToken)
     {
+        var lag = WatchLagAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Replication.StatusInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                LastStatus = await litestream.StatusAsync(stoppingToken);
-                foreach (var r in LastStatus.Where(r => r.Lag is null || r.Lag > options.Replication.LagWarning))
-                    log.LogWarning("Replica {Replica} is lagging: {Lag} behind (generation {Generation}, last sync {LastSync})", r.Replica, r.Lag, r.Generation, r.LastSync);
-                if (LastStatus.Count == 0) log.LogWarning("No replica holds a generation of {Database} yet", litestream.DatabasePath);
+                try
+                {
+                    LastStatus = await litestream.StatusAsync(stoppingToken);
+                    if (LastStatus.Count == 0) log.LogWarning("No replica holds a generation of {Database} yet", litestream.DatabasePath);
+                }
+                catch (ReplicationException e)
+                {
+                    log.LogWarning("Replication status unavailable: {Error}", e.Message);
+                }
             }
-            catch (ReplicationException e)
+        }
+        finally
+        {
+            await lag;
+        }
+    }
+
+    /// <summary>
+    /// Every second: the lag (age of the oldest commit no replica holds) into the status file that
+    /// <c>steadfast replication status</c> reads, and a warning while it is above <c>LagWarning</c> (once a minute).
+    /// </summary>
+    private async Task WatchLagAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var warnedAt = DateTime.MinValue;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                log.LogWarning("Replication status unavailable: {Error}", e.Message);
+                var watermark = _watermark!;
+                ReplicationStatusFile.Write(options.DatabasePath, new ReplicationStatusFile.Content(DateTimeOffset.UtcNow, Environment.ProcessId,
+                    (long)watermark.Lag.TotalMilliseconds, watermark.PendingCommits, watermark.Replicated?.ToString(), watermark.AcknowledgeAfterReplicated));
+                if (watermark.Lag <= options.Replication.LagWarning || DateTime.UtcNow - warnedAt < TimeSpan.FromMinutes(1)) continue;
+                warnedAt = DateTime.UtcNow;
+                log.LogWarning("Replication is lagging: the oldest commit no replica holds is {Lag} old ({Pending} commits waiting; replicas hold up to {Position})",
+                    watermark.Lag, watermark.PendingCommits, watermark.Replicated?.ToString() ?? "nothing yet");
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
         }
     }
 }

@@ -34,8 +34,15 @@ public sealed class ReplicationOptions
     /// <summary>How often the host checks replication lag. Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Lag above which the host logs a warning. Default 30 s.</summary>
+    /// <summary>Lag (the age of the oldest commit not yet on a replica) above which the host logs a warning. Default 30 s.</summary>
     public TimeSpan LagWarning { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// RPO 0: every acknowledgement (a start, signal or cancellation accepted, a result reported) waits until a replica
+    /// holds the commit it reports. Costs about one sync interval (plus the monitor interval) of latency per journal
+    /// write; lower both for a faster acknowledgement. Default false (acknowledged once durable in the local file).
+    /// </summary>
+    public bool AcknowledgeAfterReplicated { get; set; }
 
     /// <summary>Where to replicate; at least one when enabled.</summary>
     public List<ReplicaOptions> Replicas { get; set; } = [];
