@@ -20,6 +20,30 @@ public sealed class OverloadSpec : IDisposable
     private readonly SqliteJournal _journal = new();
 
     [Fact]
+    public async Task Low_disk_should_refuse_new_starts_and_let_running_workflows_go_on()
+    {
+        await using var host = _journal.StartHost(TestRegistry.Create(), "disk");
+        var running = $"running-{Guid.NewGuid():N}";
+        await host.Client.StartAsync(running, "AddsSignal", "1");
+
+        host.Registry.Tell(new RegistryProtocol.DiskPressure("Only 3 MB are free on the journal's volume"));
+        var refused = await host.Registry.Ask<object>(new StartWorkflow($"new-{Guid.NewGuid():N}", "Retrying", """{"value":1,"failuresBeforeSuccess":0}"""), Wait);
+        var again = await host.Registry.Ask<object>(new StartWorkflow(running, "AddsSignal", "1"), Wait); // a known id: answered, not refused
+        await host.Client.SignalAsync(running, "add", "2");
+        var stats = await host.Client.GetRuntimeStatsAsync();
+        host.Registry.Tell(new RegistryProtocol.DiskPressure(null));
+        var fresh = $"fresh-{Guid.NewGuid():N}";
+        await host.Client.StartAsync(fresh, "Retrying", """{"value":1,"failuresBeforeSuccess":0}""");
+
+        var rejection = Assert.IsType<StartRejected>(refused);
+        Assert.Equal((StartRejection.Overloaded, "Only 3 MB are free on the journal's volume"), (rejection.Reason, rejection.Message));
+        Assert.Equal(new WorkflowAccepted(running, false), again);
+        Assert.Equal("Only 3 MB are free on the journal's volume", stats.Degraded);
+        Assert.Equal("4", (await host.Client.WaitAsync(running, Wait)).ResultJson);
+        Assert.Equal(ExecutionStatus.Completed, (await host.Client.WaitAsync(fresh, Wait)).Status);
+    }
+
+    [Fact]
     public async Task Starts_beyond_the_bounds_should_be_acknowledged_or_refused_as_overloaded_and_nothing_else()
     {
         await using var host = _journal.StartHost(TestRegistry.Create(), "overload", SmallBounds);

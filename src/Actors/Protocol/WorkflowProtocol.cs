@@ -162,4 +162,6 @@ public sealed class GetRuntimeStats
 /// <param name="InFlight">Workflows holding an admission slot (in memory and not yet quiet).</param>
 /// <param name="WaitingForSlot">Workflows (new starts, or resumes at host start) waiting for an admission slot.</param>
 /// <param name="Quarantined">Workflows faulted because their history holds an event this version cannot read.</param>
-public sealed record RuntimeStats(int ActiveWorkflows, int DormantWorkflows, bool ResumeDone, int InFlight = 0, int WaitingForSlot = 0, int Quarantined = 0);
+/// <param name="Degraded">Why the host refuses new starts now (the journal's volume is low on space), or null.</param>
+public sealed record RuntimeStats(int ActiveWorkflows, int DormantWorkflows, bool ResumeDone, int InFlight = 0, int WaitingForSlot = 0, int Quarantined = 0,
+    string? Degraded = null);

@@ -35,6 +35,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private bool _resumeListed;
     private IActorRef? _drainRequester;
     private bool _closed;
+    private string? _diskLow; // why new starts are refused, while the journal's volume is low on space
     private readonly AdmissionGate _gate;
 
     public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, JournalReads? reads)
@@ -49,6 +50,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         {
             if (_closed) Sender.Tell(new StartRejected(m.WorkflowId, StartRejection.Unavailable, ShuttingDown));
             else if (StartValidation.Check(m, _registry, _settings.MaxPayloadBytes) is { } rejected) Sender.Tell(rejected);
+            else if (_diskLow is not null && IsNew(m.WorkflowId) && !IsWorkflowActor(Sender)) Refuse(m, Sender, _diskLow);
             else Deliver(m.WorkflowId, m);
         });
         Receive<SignalWorkflow>(m => _closed, m => Sender.Tell(new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Unavailable, ShuttingDown)));
@@ -90,6 +92,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             else Deliver(r.Question.WorkflowId, r.Question, r.Asker); // not readable beside the plugin (a snapshot): ask the workflow itself
         });
         Receive<Faulted>(f => _faults[f.WorkflowId] = f.Reason);
+        Receive<DiskPressure>(d => _diskLow = d.Reason);
         Receive<Quarantined>(q =>
         {
             if (_reads is null)
@@ -198,7 +201,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         Receive<Resumed>(_ => _resuming.Remove(Sender));
         Receive<GetRuntimeStats>(_ => Sender.Tell(new RuntimeStats(_workflows.Count, _dormant.Count,
             ResumeDone: (_resumeListed || _reads is null) && _resuming.Count == 0 && _gate.ResumesWaiting == 0,
-            InFlight: _gate.Active, WaitingForSlot: _gate.WaitingIds, Quarantined: _quarantined.Count)));
+            InFlight: _gate.Active, WaitingForSlot: _gate.WaitingIds, Quarantined: _quarantined.Count, Degraded: _diskLow)));
         Receive<ResumeQueryFailed>(f =>
         {
             _log.Error(f.Error, "Could not list unfinished workflows; retrying in {0}", _settings.RestartBackoffMax);
@@ -317,6 +320,14 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _waking[workflowId] = request is { } waiting ? [waiting] : [];
         ReadWakingHistories();
     }
+
+    /// <summary>
+    /// Not known to be an existing workflow: not in memory or on its way, not dormant, faulted or quarantined. A start for
+    /// such an id would write (a known one at most answers from its journal).
+    /// </summary>
+    private bool IsNew(string workflowId) =>
+        !_workflows.ContainsKey(workflowId) && !_waking.ContainsKey(workflowId) && !_passivating.ContainsKey(workflowId) &&
+        !_dormant.ContainsKey(workflowId) && !_quarantined.ContainsKey(workflowId) && !_faults.ContainsKey(workflowId);
 
     /// <summary>Dormant: known, unfinished, and neither in memory nor on its way there.</summary>
     private bool IsOnDiskOnly(string workflowId) =>

@@ -32,8 +32,7 @@ public readonly record struct WalPosition(uint CheckpointSequence, ulong Salt, l
             try
             {
                 Span<byte> index = stackalloc byte[96];
-                using (var shm = File.OpenHandle(databasePath + "-shm", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-                    if (RandomAccess.Read(shm, index, 0) < 96) return null;
+                if (SharedMemoryFile.Handle(databasePath + "-shm") is not { } shm || RandomAccess.Read(shm, index, 0) < 96) return null;
                 // SQLite keeps two copies of the index header and writes them in turn: equal copies are a consistent read.
                 if (!index[..48].SequenceEqual(index[48..96])) continue;
                 var pageSize = BitConverter.ToUInt16(index[14..16]);

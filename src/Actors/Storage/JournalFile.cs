@@ -45,6 +45,11 @@ public static class JournalFile
             MarkFormat(connection, full, allowNewerFormat);
             LifecycleIndexes.Ensure(connection);
         }
+        catch (SqliteException e) when (e.SqliteErrorCode == 13) // SQLITE_FULL
+        {
+            throw new JournalFileException($"The volume of {full} is full ({FreeMegabytes(full)} MB free): the journal cannot take a write. " +
+                                           "Free space on it and start again; nothing in the file was changed.", e);
+        }
         catch (SqliteException e)
         {
             throw new JournalFileException($"Cannot open {full} as a writable SQLite journal: {e.Message}", e);
@@ -67,6 +72,18 @@ public static class JournalFile
         using var mark = connection.CreateCommand();
         mark.CommandText = $"PRAGMA user_version = {FormatVersion}";
         mark.ExecuteNonQuery();
+    }
+
+    private static string FreeMegabytes(string path)
+    {
+        try
+        {
+            return (new DriveInfo(Path.GetDirectoryName(path)!).AvailableFreeSpace / (1024 * 1024)).ToString();
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
     }
 
     /// <summary>True when the file starts with SQLite's header.</summary>

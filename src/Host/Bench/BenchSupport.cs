@@ -12,7 +12,8 @@ namespace Steadfast.Host.Bench;
 internal static class BenchSupport
 {
     /// <summary>A Steadfast host on <paramref name="dataDirectory"/> with the bench workflows; <paramref name="hocon"/> overrides engine settings.</summary>
-    public static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null, string? hocon = null, string? configFile = null)
+    public static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null, string? hocon = null, string? configFile = null,
+        bool acknowledgeAfterReplicated = false)
     {
         var options = configFile is null ? new SteadfastOptions { DataDirectory = dataDirectory } : SteadfastHost.LoadOptions(configFile);
         // STEADFAST_BENCH_HOCON: extra HOCON for the bench's hosts, to compare settings in one sitting.
@@ -30,6 +31,7 @@ internal static class BenchSupport
                 Enabled = true,
                 MonitorInterval = interval ?? TimeSpan.FromSeconds(1),
                 SyncInterval = interval ?? TimeSpan.FromSeconds(1),
+                AcknowledgeAfterReplicated = acknowledgeAfterReplicated,
                 Replicas = [new ReplicaOptions { Type = "file", Path = replica }],
             };
         }

@@ -24,9 +24,22 @@ internal static class ReplicationBench
         {
             foreach (var interval in Intervals)
             {
+                var at = $"{interval.TotalMilliseconds:0}ms";
                 var lag = await LagMs(interval, samples: 5, cancel);
-                figures.Add($"lag_ms_at_{interval.TotalMilliseconds:0}ms", lag);
-                if (!json) Console.WriteLine($"run {run}: lag at {interval.TotalMilliseconds:0} ms intervals: median {lag:0} ms");
+                figures.Add($"lag_ms_at_{at}", lag);
+                if (!json) Console.WriteLine($"run {run}: lag at {at} intervals: median {lag:0} ms");
+                foreach (var acknowledge in new[] { false, true })
+                {
+                    var mode = acknowledge ? "rpo0" : "default";
+                    var (p50, p99, watermark) = await W2UnderReplication(interval, acknowledge, cancel);
+                    figures.Add($"w2_{mode}_p50_ms_at_{at}", p50);
+                    figures.Add($"w2_{mode}_p99_ms_at_{at}", p99);
+                    figures.Add($"watermark_lag_max_ms_{mode}_at_{at}", watermark.Max());
+                    figures.Add($"watermark_lag_min_ms_{mode}_at_{at}", watermark.Min());
+                    if (!json)
+                        Console.WriteLine($"run {run}: w2 {mode} at {at}: p50 {p50:0} ms, p99 {p99:0} ms; host lag figure {watermark.Min():0}–{watermark.Max():0} ms " +
+                                          $"over {watermark.Count} samples");
+                }
             }
             var resume = await EmptyFolderToResumedMs(workflows, cancel);
             figures.Add($"empty_folder_to_{workflows}_finished_ms", resume);
@@ -38,6 +51,40 @@ internal static class ReplicationBench
         figures.Add("restore_large_journal_mb", bytes / 1e6);
         figures.Print(json, runs, $"file replica, {workflows} workflows for resume; the large restore once");
         return 0;
+    }
+
+    /// <summary>
+    /// W2 (start, then wait for the result, one workflow after another) on a replicated host, acknowledging at the local
+    /// commit or after the replica holds it; meanwhile the host's lag figure is sampled every 50 ms.
+    /// </summary>
+    private static async Task<(double P50, double P99, List<double> Lag)> W2UnderReplication(TimeSpan interval, bool acknowledge, CancellationToken cancel)
+    {
+        using var scratch = new Scratch();
+        var data = Path.Combine(scratch.Path, "data");
+        using var host = BuildHost(data, Path.Combine(scratch.Path, "replica"), interval, acknowledgeAfterReplicated: acknowledge);
+        await host.StartAsync(cancel);
+        var client = host.Services.GetRequiredService<WorkflowClient>();
+        var watermark = Actors.Replication.ReplicationWatermark.For(Path.Combine(data, "steadfast.db"))!;
+        var lag = new List<double>();
+        using var sampling = new Timer(_ =>
+        {
+            lock (lag) lag.Add(watermark.Lag.TotalMilliseconds);
+        }, null, 0, 50);
+        // Each workflow is about five journal writes; at a 1 s interval the acknowledged mode needs seconds per workflow.
+        var n = interval >= TimeSpan.FromSeconds(1) ? 10 : interval >= TimeSpan.FromMilliseconds(100) ? 30 : 100;
+        var samples = new List<double>();
+        for (var i = -3; i < n; i++) // three warm-up workflows
+        {
+            var clock = Stopwatch.StartNew();
+            await client.StartAsync($"w2r-{i}", nameof(ThreeStepBench), Math.Abs(i).ToString(), cancel);
+            var status = await client.WaitAsync($"w2r-{i}", TimeSpan.FromMinutes(2), cancel);
+            Check([(status, Math.Abs(i))]);
+            if (i >= 0) samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        await sampling.DisposeAsync();
+        await host.StopAsync(cancel);
+        samples.Sort();
+        lock (lag) return (Percentile(samples, 0.50), Percentile(samples, 0.99), lag.ToList());
     }
 
     /// <summary>Commit (start acknowledged) until a restore from the replica holds the start.</summary>

@@ -74,6 +74,8 @@ public static class SteadfastHost
             })
             .WithSteadfast(options, registry));
         builder.Services.AddWorkflowClient();
+        builder.Services.AddSingleton<DiskSpaceWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DiskSpaceWatch>()); // after Akka: it tells the registry
         services?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -23,6 +23,12 @@ public sealed class SteadfastOptions
     /// </summary>
     public bool AllowNewerJournal { get; set; }
 
+    /// <summary>
+    /// Free space on the journal's volume below which new starts are refused (<c>Overloaded</c>) while running workflows
+    /// go on. Default 256 MB; 0 turns the check off.
+    /// </summary>
+    public long MinFreeDiskMegabytes { get; set; } = 256;
+
     /// <summary>Litestream replication of the journal.</summary>
     public ReplicationOptions Replication { get; set; } = new();
 
@@ -37,6 +43,7 @@ public sealed class SteadfastOptions
         if (string.IsNullOrWhiteSpace(DatabaseFile) || DatabaseFile.IndexOfAny(['/', '\\']) >= 0)
             errors.Add($"Steadfast:DatabaseFile must be a plain file name, got '{DatabaseFile}'.");
         if (AkkaConfigFile is { } f && !File.Exists(f)) errors.Add($"Steadfast:AkkaConfigFile '{f}' does not exist.");
+        if (MinFreeDiskMegabytes < 0) errors.Add($"Steadfast:MinFreeDiskMegabytes must not be negative, got {MinFreeDiskMegabytes}.");
         errors.AddRange(LitestreamConfig.Validate(Replication));
         if (errors.Count > 0) throw new OptionsValidationException(errors);
         return this;

@@ -59,7 +59,8 @@ internal sealed class ReadOnlyOpen : IDisposable
         if (!OperatingSystem.IsLinux()) return true; // no lock probe here: treat it as live, the safe side
         try
         {
-            using var handle = File.OpenHandle(shm, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // Not closed: see SharedMemoryFile (this process may have SQLite connections to the file, e.g. a bench).
+            if (Actors.Replication.SharedMemoryFile.Handle(shm) is not { } handle) return false;
             var probe = new Flock { Type = FWrLck, Whence = 0, Start = 128, Length = 1 };
             // F_GETLK on a read-only descriptor is allowed; it reports the first lock that would conflict.
             if (Fcntl((int)handle.DangerousGetHandle(), FGetLk, ref probe) != 0) return true;

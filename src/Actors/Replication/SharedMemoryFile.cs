@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using Microsoft.Win32.SafeHandles;
+
+namespace Steadfast.Actors.Replication;
+
+/// <summary>
+/// Read access to a journal's <c>-shm</c> file (SQLite's WAL index) from a process that may have SQLite connections
+/// to the same journal. Every WAL lock SQLite takes lives in that file as a POSIX record lock, and POSIX drops all of
+/// a process's locks on a file when any descriptor of it is closed: a read that opened and closed the file would
+/// silently unlock the connections (another process could then rebuild the index under them — seen here as a SIGBUS).
+/// So each file is opened once and its descriptor is never closed; a file SQLite deleted and re-created is opened anew.
+/// </summary>
+internal static class SharedMemoryFile
+{
+    private static readonly ConcurrentDictionary<string, SafeFileHandle> Open = new();
+    private static readonly ConcurrentBag<SafeFileHandle> Retired = []; // referenced forever: a finalizer must not close them
+
+    /// <summary>The descriptor of <paramref name="shmPath"/>, or null when the file does not exist.</summary>
+    public static SafeFileHandle? Handle(string shmPath)
+    {
+        if (Open.TryGetValue(shmPath, out var handle) && !IsDeleted(handle)) return handle;
+        try
+        {
+            var fresh = File.OpenHandle(shmPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (handle is not null) Retired.Add(handle);
+            Open[shmPath] = fresh;
+            return fresh;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    // Linux names an open descriptor of an unlinked file "<path> (deleted)".
+    private static bool IsDeleted(SafeFileHandle handle) =>
+        OperatingSystem.IsLinux() &&
+        File.ResolveLinkTarget($"/proc/self/fd/{handle.DangerousGetHandle()}", returnFinalTarget: false) is { } target &&
+        target.FullName.EndsWith(" (deleted)", StringComparison.Ordinal);
+}

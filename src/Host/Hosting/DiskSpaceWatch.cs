@@ -1,0 +1,64 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steadfast.Actors;
+
+namespace Steadfast.Hosting;
+
+/// <summary>
+/// Disk pressure is a state, not a storm: every second the free space of the journal's volume (where Litestream's
+/// shadow WAL grows too) is compared with <see cref="SteadfastOptions.MinFreeDiskMegabytes"/>. Below it, the registry
+/// refuses new starts (<c>Overloaded</c>, saying why) while running workflows go on; above it again, starts are taken.
+/// Each change is logged once.
+/// </summary>
+public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<WorkflowRegistryActor> registry, ILogger<DiskSpaceWatch> log) : BackgroundService
+{
+    /// <summary>The reason new starts are refused now, or null.</summary>
+    public string? Low { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var folder = Path.GetDirectoryName(options.DatabasePath)!;
+        var minimum = options.MinFreeDiskMegabytes * 1024L * 1024;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            do
+            {
+                var free = FreeBytes(folder);
+                if (free is null) continue;
+                if (free < minimum && Low is null)
+                {
+                    Low = $"Only {free / (1024 * 1024)} MB are free on the journal's volume ({folder}), below Steadfast:MinFreeDiskMegabytes " +
+                          $"({options.MinFreeDiskMegabytes} MB): new starts are refused until space is freed; running workflows go on.";
+                    log.LogError("{Reason}", Low);
+                    registry.ActorRef.Tell(new RegistryProtocol.DiskPressure(Low));
+                }
+                else if (free >= minimum && Low is not null)
+                {
+                    Low = null;
+                    log.LogWarning("{Free} MB are free on the journal's volume again: new starts are taken", free / (1024 * 1024));
+                    registry.ActorRef.Tell(new RegistryProtocol.DiskPressure(null));
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    private static long? FreeBytes(string folder)
+    {
+        try
+        {
+            return new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}
