@@ -36,6 +36,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private IActorRef? _drainRequester;
     private bool _closed;
     private string? _diskLow; // why new starts are refused, while the journal's volume is low on space
+    private int _faultsSinceSummary;
+    private (string WorkflowId, string Reason) _lastFault;
+    private static readonly TimeSpan FaultSummaryInterval = TimeSpan.FromSeconds(10);
     private readonly AdmissionGate _gate;
 
     public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, JournalReads? reads)
@@ -91,7 +94,25 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             else if (r.Status is { } status) r.Asker.Tell(status);
             else Deliver(r.Question.WorkflowId, r.Question, r.Asker); // not readable beside the plugin (a snapshot): ask the workflow itself
         });
-        Receive<Faulted>(f => _faults[f.WorkflowId] = f.Reason);
+        Receive<Faulted>(f =>
+        {
+            _faults[f.WorkflowId] = f.Reason;
+            _faultsSinceSummary++;
+            _lastFault = (f.WorkflowId, f.Reason);
+            if (!Timers.IsTimerActive("fault-summary")) Timers.StartPeriodicTimer("fault-summary", FaultSummary.Instance, FaultSummaryInterval);
+        });
+        Receive<FaultSummary>(_ =>
+        {
+            if (_faultsSinceSummary == 0)
+            {
+                Timers.Cancel("fault-summary");
+                return;
+            }
+            _log.Warning("{0} workflow failure(s) in the last {1} ({2} workflow(s) faulted now), e.g. {3}: {4}. They are recovered with backoff from " +
+                         "what was committed; none advances or loses events meanwhile.", _faultsSinceSummary, FaultSummaryInterval, _faults.Count,
+                _lastFault.WorkflowId, _lastFault.Reason);
+            _faultsSinceSummary = 0;
+        });
         Receive<DiskPressure>(d => _diskLow = d.Reason);
         Receive<Quarantined>(q =>
         {
@@ -461,7 +482,9 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         // Jittered (half to all of the exponential delay): workflows failed by one fault do not come back in waves.
         var delay = TimeSpan.FromTicks((long)(Math.Min(_settings.RestartBackoffMax.Ticks,
             _settings.RestartBackoffMin.Ticks * (1L << Math.Min(failures - 1, 20))) * (0.5 + Random.Shared.NextDouble() / 2)));
-        _log.Warning("Workflow {0} stopped unexpectedly (failure {1}); recovering it in {2}", id, failures, delay);
+        // One line per failure only for the first of a workflow whose cause was not reported; the rest is in the summary.
+        if (failures == 1 && !_faults.ContainsKey(id)) _log.Warning("Workflow {0} stopped unexpectedly; recovering it in {1}", id, delay);
+        else _log.Debug("Workflow {0} stopped (failure {1}); recovering it in {2}", id, failures, delay);
         Timers.StartSingleTimer("restart-" + id, new Restart(id), delay);
     }
 
@@ -509,6 +532,12 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         _reads?.FindUnfinished().PipeTo(Self, failure: e => new ResumeQueryFailed(e));
 
     private sealed record QuarantineDetail(string WorkflowId, string Reason);
+
+    private sealed class FaultSummary
+    {
+        public static readonly FaultSummary Instance = new();
+        private FaultSummary() { }
+    }
 
     private sealed record HistoriesRead(IReadOnlyList<string> WorkflowIds, WorkflowHistories.Read? Histories);
 

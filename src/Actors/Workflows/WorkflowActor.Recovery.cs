@@ -28,11 +28,13 @@ internal sealed partial class WorkflowActor
         Progress([]);
     }
 
+    // Failures are logged by the registry, summed up over all workflows: a full disk fails thousands of writes at once,
+    // and one stack trace per workflow and retry (Akka's own log in the base method) buried everything else.
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        _log.Error(cause, "Journal write for workflow {0} failed at sequence {1}; stopping so that recovery restores a consistent state", _workflowId, sequenceNr);
+        _log.Debug("Journal write for workflow {0} failed at sequence {1}: {2}; stopping so that recovery restores a consistent state", _workflowId, sequenceNr, cause);
         Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"journal write failed: {cause.Message}"));
-        base.OnPersistFailure(cause, @event, sequenceNr);
+        Context.Stop(Self);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
@@ -49,10 +51,10 @@ internal sealed partial class WorkflowActor
                 $"an event of workflow '{_workflowId}' after sequence {LastSequenceNr} cannot be read: {cause.Message}"));
         else
         {
-            _log.Error(reason, "Recovery of workflow {0} failed", _workflowId);
+            _log.Debug("Recovery of workflow {0} failed: {1}", _workflowId, reason);
             Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"recovery failed: {reason.Message}"));
         }
-        base.OnRecoveryFailure(reason, message);
+        Context.Stop(Self);
     }
 
     /// <summary>The decoding error inside a recovery failure, when the plugin could not read a stored event or snapshot.</summary>
