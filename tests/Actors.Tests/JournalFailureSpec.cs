@@ -154,6 +154,29 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_start_whose_writes_keep_failing_should_be_refused_with_the_reason_not_left_to_time_out()
+    {
+        var id = $"jf-full-{Guid.NewGuid():N}";
+        await _journal.OnWrite.Fail();
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartAsync(id, "ThreeSteps", "1"));
+
+            Assert.Equal(StartRejection.Unavailable, refused.Rejection.Reason);
+            Assert.Contains($"Workflow '{id}' cannot write to its journal now (journal write failed", refused.Message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"answered after {clock.Elapsed}");
+        }
+        finally
+        {
+            await _journal.OnWrite.Pass();
+        }
+        Assert.True((await _client.StartAsync(id, "ThreeSteps", "1")).Created); // nothing was journaled: sending it again starts it
+        Gates.Release(id);
+        Assert.Equal("4", (await _client.WaitAsync(id, Wait)).ResultJson);
+    }
+
+    [Fact]
     public async Task Start_should_be_acknowledged_only_once_its_write_succeeds()
     {
         var id = $"jf-start-{Guid.NewGuid():N}";

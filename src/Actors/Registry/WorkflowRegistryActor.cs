@@ -204,7 +204,12 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             if (_quarantined.ContainsKey(id)) AnswerQuarantined(d.Message, d.Sender);
             else if (d.Message is GetWorkflowStatus && _faults.ContainsKey(id)) d.Sender.Tell(FaultedStatus(id)); // a question does not wait for the fault to end
             else if (_workflows.ContainsKey(id) || _passivating.ContainsKey(id)) Deliver(id, d.Message, d.Sender);
-            else (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).Add((d.Message, d.Sender)); // until Restart, not a spawn loop
+            else // until Restart, not a spawn loop
+            {
+                var waiting = _restarts.GetValueOrDefault(id) >= AnswerAfterFailures - 1 && _faults.TryGetValue(id, out var fault)
+                    ? AnswerWhileFaulted(id, fault, [(d.Message, d.Sender)]) : [(d.Message, d.Sender)];
+                if (waiting.Count > 0) (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).AddRange(waiting);
+            }
         });
         Receive<UnfinishedWorkflows.Found>(found =>
         {
@@ -476,9 +481,10 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             _restarts.Remove(id);
             return;
         }
+        var failures = _restarts[id] = _restarts.GetValueOrDefault(id) + 1;
+        if (failures >= AnswerAfterFailures && _faults.TryGetValue(id, out var fault)) owed = AnswerWhileFaulted(id, fault, owed);
         if (owed.Count > 0) // for the next incarnation, ahead of what reaches the dead letters
             (_parked.TryGetValue(id, out var parked) ? parked : _parked[id] = []).InsertRange(0, owed);
-        var failures = _restarts[id] = _restarts.GetValueOrDefault(id) + 1;
         // Jittered (half to all of the exponential delay): workflows failed by one fault do not come back in waves.
         var delay = TimeSpan.FromTicks((long)(Math.Min(_settings.RestartBackoffMax.Ticks,
             _settings.RestartBackoffMin.Ticks * (1L << Math.Min(failures - 1, 20))) * (0.5 + Random.Shared.NextDouble() / 2)));
@@ -486,6 +492,30 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         if (failures == 1 && !_faults.ContainsKey(id)) _log.Warning("Workflow {0} stopped unexpectedly; recovering it in {1}", id, delay);
         else _log.Debug("Workflow {0} stopped (failure {1}); recovering it in {2}", id, failures, delay);
         Timers.StartSingleTimer("restart-" + id, new Restart(id), delay);
+    }
+
+    // A single failed write is retried for the caller by the next incarnation; from the third failure in a row (a full
+    // disk, an open circuit breaker: about 3 s with the default backoff) callers are answered instead of left waiting.
+    private const int AnswerAfterFailures = 3;
+
+    /// <summary>
+    /// A workflow whose journal write or recovery failed again and again: a caller's start, signal or cancel is refused
+    /// <c>Unavailable</c> with the reason now (each is idempotent, so sending it again is safe) instead of waiting,
+    /// maybe past its timeout, for an incarnation that a full disk keeps failing. Returns what still waits for it:
+    /// waits for its result, and requests from workflows (a parent's), which are kept for the next incarnation.
+    /// </summary>
+    private IReadOnlyList<(object Message, IActorRef Sender)> AnswerWhileFaulted(string id, string fault, IReadOnlyList<(object Message, IActorRef Sender)> requests)
+    {
+        var kept = new List<(object Message, IActorRef Sender)>();
+        foreach (var (message, sender) in requests)
+        {
+            if (message is StartWorkflow or SignalWorkflow or CancelWorkflow && !IsWorkflowActor(sender))
+                Refuse(message, sender, $"Workflow '{id}' cannot write to its journal now ({fault}); send it again later (it is idempotent: a repeat is not journaled twice).",
+                    overloaded: false);
+            else if (message is GetWorkflowStatus) sender.Tell(FaultedStatus(id));
+            else kept.Add((message, sender));
+        }
+        return kept;
     }
 
     private WorkflowStatus FaultedStatus(string workflowId) => new(workflowId, null, ExecutionStatus.Faulted, null,

@@ -71,14 +71,20 @@ internal static class RunCommand
                 var accepted = await client.StartAsync(id, nameof(ResearchAgent), new ResearchRequest($"topic {id}"), cancel);
                 if (accepted.Created) created++;
             }
-            catch (WorkflowStartException e) when (e.Rejection.Reason == StartRejection.Faulted)
+            catch (WorkflowStartException e) when (e.Rejection.Reason is StartRejection.Faulted or StartRejection.Unavailable or StartRejection.Overloaded
+                                                   && !cancel.IsCancellationRequested)
             {
-                Console.WriteLine($"  {id}: Faulted {e.Message}");
-                ids.Remove(id); // it stays faulted in this run: nothing to wait for
+                Console.WriteLine($"  {id}: not started ({e.Rejection.Reason}): {e.Message}");
+                ids.Remove(id); // nothing to wait for in this run; the next run starts it again (idempotent)
+            }
+            catch (Akka.Actor.AskTimeoutException) when (!cancel.IsCancellationRequested)
+            {
+                Console.WriteLine($"  {id}: no answer to its start within the client's timeout; the next run starts it again (idempotent)");
+                ids.Remove(id);
             }
         }
         Console.WriteLine($"Started {created} new sample workflow(s); {ids.Count - created} already existed and continue where they were" +
-                          (ids.Count < count ? $"; {count - ids.Count} cannot be read by this version and stay faulted." : "."));
+                          (ids.Count < count ? $"; {count - ids.Count} not started or faulted (see above)." : "."));
 
         var clock = Stopwatch.StartNew();
         while (!cancel.IsCancellationRequested)
