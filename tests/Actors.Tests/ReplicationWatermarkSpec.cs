@@ -22,16 +22,33 @@ public sealed class ReplicationWatermarkSpec : IDisposable
 
         Assert.Equal(new FileInfo(_journal.Path + "-wal").Length, second.End); // a fresh WAL: its end is the file's end
         Assert.True(second.End > first.End);
-        Assert.Equal((first.CheckpointSequence, first.Salt), (second.CheckpointSequence, second.Salt));
+        Assert.Equal((first.Salt1, first.Salt2), (second.Salt1, second.Salt2));
         Assert.True(first.IsCoveredBy(second));
         Assert.False(second.IsCoveredBy(first));
 
-        Execute(c, "PRAGMA wal_checkpoint(TRUNCATE); INSERT INTO t VALUES (2)"); // a new WAL cycle
+        // A new WAL cycle, restarted by another connection (SQLite's checkpoint counter is per connection; salt-1 is not).
+        using (var other = Open())
+            Execute(other, "PRAGMA wal_checkpoint(TRUNCATE); INSERT INTO t VALUES (2)");
         var third = WalPosition.ReadCommitted(_journal.Path)!.Value;
-        Assert.Equal(second.CheckpointSequence + 1, third.CheckpointSequence);
-        Assert.NotEqual(second.Salt, third.Salt);
+        Execute(c, "PRAGMA wal_checkpoint(TRUNCATE); INSERT INTO t VALUES (3)");
+        var fourth = WalPosition.ReadCommitted(_journal.Path)!.Value;
+
+        Assert.Equal((second.Salt1 + 1, third.Salt1 + 1), (third.Salt1, fourth.Salt1));
         Assert.True(second.IsCoveredBy(third)); // a later cycle on the replica means the earlier one is there
+        Assert.True(third.IsCoveredBy(fourth));
+        Assert.False(fourth.IsCoveredBy(third));
         Assert.True(third.End < second.End);
+    }
+
+    [Fact]
+    public void Cycles_should_be_ordered_across_the_wrap_of_salt_1()
+    {
+        var last = new WalPosition(uint.MaxValue, 7, 5000);
+        var next = new WalPosition(0, 9, 32);
+
+        Assert.True(last.IsCoveredBy(next));
+        Assert.False(next.IsCoveredBy(last));
+        Assert.False(new WalPosition(5, 1, 100).IsCoveredBy(new WalPosition(5, 2, 200))); // same salt-1, another WAL: not comparable
     }
 
     [Fact]

@@ -83,12 +83,24 @@ public sealed class ReplicationWatermark
     /// </summary>
     public Task CommittedAsync()
     {
-        if (WalPosition.ReadCommitted(DatabasePath) is not { } position)
-            return Task.CompletedTask; // no WAL: nothing was written through it (not a WAL-mode file)
+        WalPosition? read;
+        try
+        {
+            read = WalPosition.ReadCommitted(DatabasePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            read = null;
+        }
+        if (read is not { } position) // no WAL to read now: only the lag figure misses this commit, unless acks wait for it
+            return AcknowledgeAfterReplicated
+                ? Task.FromException(new ReplicationNotConfirmedException($"The WAL position of a commit to {DatabasePath} could not be read, so no replica can confirm it."))
+                : Task.CompletedTask;
         lock (_gate)
         {
             if (_replicated is { } r && position.IsCoveredBy(r)) return Task.CompletedTask;
-            // Commits come in WAL order, so a newer one covers an older pending one: keep the queue one entry per position.
+            // Commits complete on several threads, so positions may be queued slightly out of order: an entry waits at
+            // most until the one ahead of it is covered (the lag reads the oldest entry's time, which is close enough).
             var completion = AcknowledgeAfterReplicated ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
             _pending.Enqueue(new Pending(position, _time.GetUtcNow(), completion));
             return completion?.Task ?? Task.CompletedTask;

@@ -32,6 +32,7 @@ public static class JournalFile
         {
             using var connection = new SqliteConnection(StorageConfig.ConnectionString(full));
             connection.Open();
+            CheckFormat(connection, full, allowNewerFormat); // before anything is written
             using var wal = connection.CreateCommand();
             wal.CommandText = "PRAGMA journal_mode=WAL;";
             var mode = (string?)wal.ExecuteScalar();
@@ -42,7 +43,7 @@ public static class JournalFile
             using var write = connection.CreateCommand();
             write.CommandText = "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS _steadfast_write_check(x); DROP TABLE _steadfast_write_check; COMMIT;";
             write.ExecuteNonQuery();
-            MarkFormat(connection, full, allowNewerFormat);
+            MarkFormat(connection);
             LifecycleIndexes.Ensure(connection);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 13) // SQLITE_FULL
@@ -56,19 +57,26 @@ public static class JournalFile
         }
     }
 
-    private static void MarkFormat(SqliteConnection connection, string path, bool allowNewerFormat)
+    private static int FormatOf(SqliteConnection connection)
     {
         using var read = connection.CreateCommand();
         read.CommandText = "PRAGMA user_version";
-        var format = Convert.ToInt32(read.ExecuteScalar());
-        if (format > FormatVersion)
-        {
-            if (allowNewerFormat) return; // never mark it down: the newer version must still recognise its file
+        return Convert.ToInt32(read.ExecuteScalar());
+    }
+
+    private static void CheckFormat(SqliteConnection connection, string path, bool allowNewerFormat)
+    {
+        var format = FormatOf(connection);
+        if (format > FormatVersion && !allowNewerFormat)
             throw new NewerJournalException($"{path} was written by a newer Steadfast (journal format {format}; this version writes format {FormatVersion}). " +
                 "Run that version, or start with --allow-newer-journal (Steadfast:AllowNewerJournal = true): workflows with events this " +
                 "version cannot read then stay Faulted and every other workflow runs.");
-        }
-        if (format == FormatVersion) return;
+    }
+
+    // Marks a new or older file; a newer one (allowed) is never marked down: the newer version must still recognise its file.
+    private static void MarkFormat(SqliteConnection connection)
+    {
+        if (FormatOf(connection) >= FormatVersion) return;
         using var mark = connection.CreateCommand();
         mark.CommandText = $"PRAGMA user_version = {FormatVersion}";
         mark.ExecuteNonQuery();

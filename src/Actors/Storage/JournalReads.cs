@@ -26,7 +26,10 @@ public sealed record JournalReads(
                 return await WorkflowHistories.ReadAsync(databasePath, ids);
             }));
 
-    // Acknowledging after replication: what these reads return is answered to callers, so a replica must hold it first.
+    // Acknowledging after replication: what these reads return is answered to callers, so a replica must hold it first;
+    // bounded like a journal call, so that a replica that cannot be reached fails the read (and its callers get an answer).
     private static Task ReplicatedFirst(string databasePath) =>
-        ReplicationWatermark.For(databasePath) is { AcknowledgeAfterReplicated: true } watermark ? watermark.CommittedAsync() : Task.CompletedTask;
+        ReplicationWatermark.For(databasePath) is { AcknowledgeAfterReplicated: true } watermark
+            ? watermark.CommittedAsync().WaitAsync(TimeSpan.FromSeconds(10))
+            : Task.CompletedTask;
 }

@@ -32,10 +32,12 @@ public sealed class SteadfastSqlJournal : SqlWriteJournal
         // Like the plugin: an actor restarted after a failed write reads only once that write has ended, either way.
         if (_writing.TryGetValue(persistenceId, out var write))
             await write.ContinueWith(static _ => { }, TaskScheduler.Default);
-        // Acknowledging after replication: a recovering actor must not answer from commits a replica may not hold.
-        if (ReplicationWatermark.For(_databasePath) is { AcknowledgeAfterReplicated: true } watermark)
+        var highest = await _highest.ReadAsync(persistenceId).WaitAsync(cancellationToken);
+        // Acknowledging after replication: a recovering actor must not answer from commits a replica may not hold
+        // (a new id has none: its start waits for its own write instead).
+        if (highest > 0 && ReplicationWatermark.For(_databasePath) is { AcknowledgeAfterReplicated: true } watermark)
             await watermark.CommittedAsync().WaitAsync(cancellationToken);
-        return await _highest.ReadAsync(persistenceId).WaitAsync(cancellationToken);
+        return highest;
     }
 
     /// <inheritdoc />

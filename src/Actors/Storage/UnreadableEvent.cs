@@ -12,6 +12,9 @@ public sealed record UnreadableEvent(string WorkflowId, long SequenceNr, string 
     /// <summary>What the status, the log and the CLI say about it.</summary>
     public string Describe() => $"event {SequenceNr} ({Manifest}) of workflow '{WorkflowId}' cannot be read: {Reason}";
 
+    /// <summary>An exception of the codec about the stored bytes (the same bytes fail the same way on every retry).</summary>
+    public static bool IsDecodingError(Exception e) => e is UnknownEventVersionException or JsonException or NotSupportedException;
+
     /// <summary>Decodes one stored event, or says why it cannot be read.</summary>
     public static HistoryEvent? TryDecode(string workflowId, long sequenceNr, byte[] message, string manifest, out UnreadableEvent? unreadable)
     {
@@ -20,7 +23,7 @@ public sealed record UnreadableEvent(string WorkflowId, long SequenceNr, string 
             unreadable = null;
             return HistoryEventCodec.Decode(message, manifest);
         }
-        catch (Exception e) when (e is UnknownEventVersionException or JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (IsDecodingError(e))
         {
             unreadable = new UnreadableEvent(workflowId, sequenceNr, manifest, e is UnknownEventVersionException
                 ? "written by a newer Steadfast or another program (unknown event type)"

@@ -61,7 +61,7 @@ internal sealed partial class WorkflowActor
     private static Exception? Unreadable(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
-            if (e is UnknownEventVersionException or System.Text.Json.JsonException) return e;
+            if (Storage.UnreadableEvent.IsDecodingError(e)) return e;
         return null;
     }
 }

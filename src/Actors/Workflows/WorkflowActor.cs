@@ -74,11 +74,13 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<CancelWorkflow>(Cancel);
         Command<TimerDue>(t => Resolve(t.Sequence, new TimerFired(t.Sequence, DateTimeOffset.UtcNow)));
         Command<WorkflowStatus>(ChildSettled);
-        Command<StartRejected>(r => r.Reason is StartRejection.Overloaded or StartRejection.Unavailable, r =>
+        Command<StartRejected>(r => r.Reason is StartRejection.Overloaded or StartRejection.Unavailable or StartRejection.Faulted, r =>
         {
-            // Temporary: ask again later (after a restart the parent asks anyway); the step stays pending.
+            // Temporary: ask again later (after a restart the parent asks anyway); the step stays pending. A faulted
+            // child (an event this version cannot read) stays so until a version that reads it runs: ask rarely.
             if (_state.Children.Values.FirstOrDefault(c => c.ChildId == r.WorkflowId) is { } step)
-                Timers.StartSingleTimer($"child-{step.Sequence}", new AskChildAgain(step.Sequence), TimeSpan.FromSeconds(1));
+                Timers.StartSingleTimer($"child-{step.Sequence}", new AskChildAgain(step.Sequence),
+                    r.Reason == StartRejection.Faulted ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(1));
         });
         Command<StartRejected>(r => ChildFailed(r.WorkflowId, "Steadfast.ChildStartRejected." + r.Reason, r.Message));
         Command<AskChildAgain>(a =>

@@ -48,7 +48,7 @@ internal static class RunCommand
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
         try
         {
-            await ShowProgressAsync(client, count, either.Token);
+            await ShowProgressAsync(client, host.Services.GetRequiredService<LitestreamSupervisor>(), count, either.Token);
         }
         catch (Exception e) when (either.IsCancellationRequested && e is OperationCanceledException or AskTimeoutException or WorkflowStartException)
         {
@@ -60,29 +60,32 @@ internal static class RunCommand
         return Environment.ExitCode; // non-zero when the host stopped itself (e.g. JournalFileGuard)
     }
 
-    private static async Task ShowProgressAsync(WorkflowClient client, int count, CancellationToken cancel)
+    /// <summary>Starts one sample; a start the host refuses or does not answer is reported, not thrown (the next run sends it again).</summary>
+    private static async Task<(string Id, bool Started, bool Created)> StartSampleAsync(WorkflowClient client, string id, CancellationToken cancel)
     {
-        var ids = Enumerable.Range(1, count).Select(i => $"agent-{i}").ToList();
-        var created = 0;
-        foreach (var id in ids.ToList())
+        try
         {
-            try
-            {
-                var accepted = await client.StartAsync(id, nameof(ResearchAgent), new ResearchRequest($"topic {id}"), cancel);
-                if (accepted.Created) created++;
-            }
-            catch (WorkflowStartException e) when (e.Rejection.Reason is StartRejection.Faulted or StartRejection.Unavailable or StartRejection.Overloaded
-                                                   && !cancel.IsCancellationRequested)
-            {
-                Console.WriteLine($"  {id}: not started ({e.Rejection.Reason}): {e.Message}");
-                ids.Remove(id); // nothing to wait for in this run; the next run starts it again (idempotent)
-            }
-            catch (Akka.Actor.AskTimeoutException) when (!cancel.IsCancellationRequested)
-            {
-                Console.WriteLine($"  {id}: no answer to its start within the client's timeout; the next run starts it again (idempotent)");
-                ids.Remove(id);
-            }
+            var accepted = await client.StartAsync(id, nameof(ResearchAgent), new ResearchRequest($"topic {id}"), cancel);
+            return (id, true, accepted.Created);
         }
+        catch (WorkflowStartException e) when (e.Rejection.Reason is StartRejection.Faulted or StartRejection.Unavailable or StartRejection.Overloaded
+                                               && !cancel.IsCancellationRequested)
+        {
+            Console.WriteLine($"  {id}: not started ({e.Rejection.Reason}): {e.Message}");
+        }
+        catch (AskTimeoutException) when (!cancel.IsCancellationRequested)
+        {
+            Console.WriteLine($"  {id}: no answer to its start within the client's timeout; the next run starts it again (idempotent)");
+        }
+        return (id, false, false);
+    }
+
+    private static async Task ShowProgressAsync(WorkflowClient client, LitestreamSupervisor replication, int count, CancellationToken cancel)
+    {
+        // All at once, as callers do (and so that starts acknowledged only after replication do not queue one by one).
+        var starts = await Task.WhenAll(Enumerable.Range(1, count).Select(i => StartSampleAsync(client, $"agent-{i}", cancel)));
+        var ids = starts.Where(s => s.Started).Select(s => s.Id).ToList();
+        var created = starts.Count(s => s.Created);
         Console.WriteLine($"Started {created} new sample workflow(s); {ids.Count - created} already existed and continue where they were" +
                           (ids.Count < count ? $"; {count - ids.Count} not started or faulted (see above)." : "."));
 
@@ -91,7 +94,8 @@ internal static class RunCommand
         {
             var statuses = await Task.WhenAll(ids.Select(id => client.GetStatusAsync(id, cancel)));
             var byStatus = statuses.GroupBy(s => s.Status).ToDictionary(g => g.Key, g => g.Count());
-            Console.WriteLine($"[{clock.Elapsed.TotalSeconds,5:0.0}s] " + string.Join(", ", byStatus.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} {kv.Key.ToString().ToLowerInvariant()}")));
+            Console.WriteLine($"[{clock.Elapsed.TotalSeconds,5:0.0}s] " + string.Join(", ", byStatus.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} {kv.Key.ToString().ToLowerInvariant()}")) +
+                              (replication.Lag is { } lag ? $"; replica lag {lag.TotalMilliseconds:0} ms" : ""));
             if (statuses.All(s => s.IsSettled))
             {
                 foreach (var s in statuses.Take(5)) Console.WriteLine($"  {s.WorkflowId}: {s.Status} {s.ResultJson ?? s.Error}");

@@ -14,13 +14,13 @@ namespace Steadfast.Hosting;
 /// </summary>
 public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<WorkflowRegistryActor> registry, ILogger<DiskSpaceWatch> log) : BackgroundService
 {
-    /// <summary>The reason new starts are refused now, or null.</summary>
-    public string? Low { get; private set; }
+    private string? _low; // why new starts are refused now
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var folder = Path.GetDirectoryName(options.DatabasePath)!;
-        var minimum = options.MinFreeDiskMegabytes * 1024L * 1024;
+        var minimumMegabytes = options.MinFreeDiskMegabytes ?? DefaultMegabytes(folder);
+        var minimum = minimumMegabytes * 1024L * 1024;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
@@ -28,16 +28,16 @@ public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<Work
             {
                 var free = FreeBytes(folder);
                 if (free is null) continue;
-                if (free < minimum && Low is null)
+                if (free < minimum && _low is null)
                 {
-                    Low = $"Only {free / (1024 * 1024)} MB are free on the journal's volume ({folder}), below Steadfast:MinFreeDiskMegabytes " +
-                          $"({options.MinFreeDiskMegabytes} MB): new starts are refused until space is freed; running workflows go on.";
-                    log.LogError("{Reason}", Low);
-                    registry.ActorRef.Tell(new RegistryProtocol.DiskPressure(Low));
+                    _low = $"Only {free / (1024 * 1024)} MB are free on the journal's volume ({folder}), below Steadfast:MinFreeDiskMegabytes " +
+                          $"({minimumMegabytes} MB): new starts are refused until space is freed; running workflows go on.";
+                    log.LogError("{Reason}", _low);
+                    registry.ActorRef.Tell(new RegistryProtocol.DiskPressure(_low));
                 }
-                else if (free >= minimum && Low is not null)
+                else if (free >= minimum && _low is not null)
                 {
-                    Low = null;
+                    _low = null;
                     log.LogWarning("{Free} MB are free on the journal's volume again: new starts are taken", free / (1024 * 1024));
                     registry.ActorRef.Tell(new RegistryProtocol.DiskPressure(null));
                 }
@@ -47,6 +47,19 @@ public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<Work
         catch (OperationCanceledException)
         {
             // stopping
+        }
+    }
+
+    // 5 % of the volume, at most 256 MB: a small volume (a container's, a test's tmpfs) is not refused from the start.
+    private static long DefaultMegabytes(string folder)
+    {
+        try
+        {
+            return Math.Min(256, new DriveInfo(folder).TotalSize / 20 / (1024 * 1024));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return 256;
         }
     }
 

@@ -25,9 +25,9 @@ public sealed class SteadfastOptions
 
     /// <summary>
     /// Free space on the journal's volume below which new starts are refused (<c>Overloaded</c>) while running workflows
-    /// go on. Default 256 MB; 0 turns the check off.
+    /// go on. Default: 5 % of the volume, at most 256 MB; 0 turns the check off.
     /// </summary>
-    public long MinFreeDiskMegabytes { get; set; } = 256;
+    public long? MinFreeDiskMegabytes { get; set; }
 
     /// <summary>Litestream replication of the journal.</summary>
     public ReplicationOptions Replication { get; set; } = new();
@@ -43,7 +43,7 @@ public sealed class SteadfastOptions
         if (string.IsNullOrWhiteSpace(DatabaseFile) || DatabaseFile.IndexOfAny(['/', '\\']) >= 0)
             errors.Add($"Steadfast:DatabaseFile must be a plain file name, got '{DatabaseFile}'.");
         if (AkkaConfigFile is { } f && !File.Exists(f)) errors.Add($"Steadfast:AkkaConfigFile '{f}' does not exist.");
-        if (MinFreeDiskMegabytes < 0) errors.Add($"Steadfast:MinFreeDiskMegabytes must not be negative, got {MinFreeDiskMegabytes}.");
+        if (MinFreeDiskMegabytes is < 0) errors.Add($"Steadfast:MinFreeDiskMegabytes must not be negative, got {MinFreeDiskMegabytes}.");
         errors.AddRange(LitestreamConfig.Validate(Replication));
         if (errors.Count > 0) throw new OptionsValidationException(errors);
         return this;

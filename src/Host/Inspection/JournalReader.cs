@@ -21,9 +21,6 @@ public sealed class JournalReader : IDisposable
         _open = open;
     }
 
-    /// <summary>How the file was opened: "live" (a host writes it), "immutable", or "copy" (a crashed writer's WAL is read from a private copy).</summary>
-    public string OpenedAs => _open.How;
-
     /// <summary>Opens <paramref name="path"/> read-only after checking it is a Steadfast journal.</summary>
     /// <exception cref="InspectionException">Missing file, not SQLite, or not a Steadfast journal.</exception>
     public static JournalReader Open(string path)

@@ -15,35 +15,31 @@ internal sealed class ReadOnlyOpen : IDisposable
     private const int WalHeaderBytes = 32;
     private readonly string? _scratch;
 
-    private ReadOnlyOpen(string connectionString, string how, string? scratch)
+    private ReadOnlyOpen(string connectionString, string? scratch)
     {
         ConnectionString = connectionString;
-        How = how;
         _scratch = scratch;
     }
 
     /// <summary>The connection string to open.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Which of the three ways was taken (for messages and tests).</summary>
-    public string How { get; }
-
     public static ReadOnlyOpen For(string path)
     {
         var wal = path + "-wal";
         if (WriterHoldsLock(path + "-shm"))
-            return new ReadOnlyOpen(Builder(path, SqliteOpenMode.ReadOnly).ToString(), "live", null);
+            return new ReadOnlyOpen(Builder(path, SqliteOpenMode.ReadOnly).ToString(), null);
         if (File.Exists(wal) && new FileInfo(wal).Length > WalHeaderBytes)
         {
             var scratch = Directory.CreateTempSubdirectory("steadfast-inspect-").FullName;
             var copy = Path.Combine(scratch, Path.GetFileName(path));
             File.Copy(path, copy);
             File.Copy(wal, copy + "-wal");
-            return new ReadOnlyOpen(Builder(copy, SqliteOpenMode.ReadOnly).ToString(), "copy", scratch);
+            return new ReadOnlyOpen(Builder(copy, SqliteOpenMode.ReadOnly).ToString(), scratch);
         }
         // immutable: SQLite assumes nobody changes the file, takes no locks and never looks for a WAL.
         var uri = "file:" + Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
-        return new ReadOnlyOpen(Builder(uri, SqliteOpenMode.ReadOnly).ToString(), "immutable", null);
+        return new ReadOnlyOpen(Builder(uri, SqliteOpenMode.ReadOnly).ToString(), null);
     }
 
     private static SqliteConnectionStringBuilder Builder(string dataSource, SqliteOpenMode mode) =>
@@ -51,7 +47,8 @@ internal sealed class ReadOnlyOpen : IDisposable
 
     /// <summary>
     /// True when some process has the journal open through SQLite: every connection to a WAL database holds a
-    /// shared lock on the "dead man switch" byte of <c>-shm</c> (offset 128) while open.
+    /// shared lock on the "dead man switch" byte of <c>-shm</c> (offset 128) while open. Asked as an open-file-description
+    /// lock, which conflicts with record locks of this process too (plain F_GETLK never reports the caller's own).
     /// </summary>
     private static bool WriterHoldsLock(string shm)
     {
@@ -62,8 +59,8 @@ internal sealed class ReadOnlyOpen : IDisposable
             // Not closed: see SharedMemoryFile (this process may have SQLite connections to the file, e.g. a bench).
             if (Actors.Replication.SharedMemoryFile.Handle(shm) is not { } handle) return false;
             var probe = new Flock { Type = FWrLck, Whence = 0, Start = 128, Length = 1 };
-            // F_GETLK on a read-only descriptor is allowed; it reports the first lock that would conflict.
-            if (Fcntl((int)handle.DangerousGetHandle(), FGetLk, ref probe) != 0) return true;
+            // On a read-only descriptor this is allowed; it reports the first lock that would conflict.
+            if (Fcntl((int)handle.DangerousGetHandle(), FOfdGetLk, ref probe) != 0) return true;
             return probe.Type != FUnLck;
         }
         catch (IOException)
@@ -78,7 +75,6 @@ internal sealed class ReadOnlyOpen : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
         if (_scratch is null) return;
         try
         {
@@ -90,7 +86,7 @@ internal sealed class ReadOnlyOpen : IDisposable
         }
     }
 
-    private const int FGetLk = 5; // Linux, all architectures .NET runs on
+    private const int FOfdGetLk = 36; // Linux ≥ 3.15, all architectures .NET runs on; l_pid must be 0
     private const short FWrLck = 1;
     private const short FUnLck = 2;
 

@@ -26,6 +26,9 @@ public static class LitestreamConfig
         if (o.SnapshotInterval < TimeSpan.FromMinutes(1)) errors.Add($"{at}:SnapshotInterval must be at least 1 minute, got {o.SnapshotInterval}.");
         if (o.Retention < o.SnapshotInterval) errors.Add($"{at}:Retention ({o.Retention}) must not be shorter than SnapshotInterval ({o.SnapshotInterval}).");
         if (o.StatusInterval < TimeSpan.FromSeconds(1)) errors.Add($"{at}:StatusInterval must be at least 1s, got {o.StatusInterval}.");
+        // Each acknowledged write waits about one monitor plus one sync interval, inside the journal's 10 s call timeout.
+        if (o.AcknowledgeAfterReplicated && o.MonitorInterval + o.SyncInterval > TimeSpan.FromSeconds(4))
+            errors.Add($"{at}:AcknowledgeAfterReplicated needs MonitorInterval + SyncInterval of at most 4s (each acknowledged write waits for both), got {o.MonitorInterval + o.SyncInterval}.");
         var names = new HashSet<string>();
         for (var i = 0; i < o.Replicas.Count; i++)
         {

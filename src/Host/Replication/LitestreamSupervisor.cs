@@ -129,7 +129,14 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             using var child = current = LitestreamProcess.Start(litestream.Binary, litestream.ReplicateArgs, line =>
             {
                 LitestreamProcess.Forward(log, line);
-                if (_shipped!.FromLogLine(line) is { } shipped) _watermark!.Shipped(shipped);
+                try
+                {
+                    if (_shipped!.FromLogLine(line) is { } shipped) _watermark!.Shipped(shipped);
+                }
+                catch (Exception e) when (e is IOException or FormatException or OverflowException or UnauthorizedAccessException)
+                {
+                    log.LogWarning("Could not read a shipped position from Litestream's log ({Error}); the next one confirms it", e.Message);
+                }
                 // Litestream 0.3.13 logs this and then idles without replicating: make it a restart instead.
                 if (line.Contains("msg=\"no databases specified in configuration\"", StringComparison.Ordinal)) current?.Kill();
             });
@@ -193,8 +200,15 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var watermark = _watermark!;
-                ReplicationStatusFile.Write(options.DatabasePath, new ReplicationStatusFile.Content(DateTimeOffset.UtcNow, Environment.ProcessId,
-                    (long)watermark.Lag.TotalMilliseconds, watermark.PendingCommits, watermark.Replicated?.ToString(), watermark.AcknowledgeAfterReplicated));
+                try
+                {
+                    ReplicationStatusFile.Write(options.DatabasePath, new ReplicationStatusFile.Content(DateTimeOffset.UtcNow, Environment.ProcessId,
+                        (long)watermark.Lag.TotalMilliseconds, watermark.PendingCommits, watermark.Replicated?.ToString(), watermark.AcknowledgeAfterReplicated));
+                }
+                catch (IOException)
+                {
+                    // a full disk: the figure is still logged below, and the file is written again once there is room
+                }
                 if (watermark.Lag <= options.Replication.LagWarning || DateTime.UtcNow - warnedAt < TimeSpan.FromMinutes(1)) continue;
                 warnedAt = DateTime.UtcNow;
                 log.LogWarning("Replication is lagging: the oldest commit no replica holds is {Lag} old ({Pending} commits waiting; replicas hold up to {Position})",

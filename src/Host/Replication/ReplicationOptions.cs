@@ -31,7 +31,7 @@ public sealed class ReplicationOptions
     /// </summary>
     public WhenLocalDiffers WhenLocalDiffers { get; set; } = WhenLocalDiffers.Refuse;
 
-    /// <summary>How often the host checks replication lag. Default 10 s.</summary>
+    /// <summary>How often the host reads the replicas' generations from Litestream (the lag is measured every second). Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Lag (the age of the oldest commit not yet on a replica) above which the host logs a warning. Default 30 s.</summary>

@@ -45,5 +45,9 @@ public static class ReplicationStatusFile
         }
     }
 
-    public static void Delete(string databasePath) => File.Delete(PathOf(databasePath));
+    public static void Delete(string databasePath)
+    {
+        File.Delete(PathOf(databasePath));
+        File.Delete(PathOf(databasePath) + ".tmp");
+    }
 }
