@@ -68,10 +68,13 @@ public sealed class DiskFaultSpec : IDisposable
         await Journal.Until(() => host.Output.Contains("disk is full", StringComparison.OrdinalIgnoreCase), TimeSpan.FromSeconds(60), () => host.Output);
         Assert.False(host.HasExited, "the host died on a full disk:\n" + host.Output);
         Assert.Equal("ok", Journal.IntegrityCheck(db));
+        var journaledWhenFull = Journal.CompletedKeys(db);
+        var ledgerWhenFull = Ledger.Lines(Path.Combine(dir, "ledger.txt")).Length;
 
         File.Delete(filler); // the fault is lifted
         await Journal.Until(() => Journal.WorkflowsCompleted(db) == 60, TimeSpan.FromSeconds(120), () => host.Output);
         Assert.Equal(60, Journal.Results(db).Count(r => r.Result == r.Input + 3));
+        Ledger.AssertNotRerun(Path.Combine(dir, "ledger.txt"), journaledWhenFull, ledgerWhenFull); // a journaled result never ran again
         Assert.Equal("ok", Journal.IntegrityCheck(db));
         Assert.True(host.StopGracefully(TimeSpan.FromSeconds(30)));
     }

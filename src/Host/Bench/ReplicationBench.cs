@@ -41,6 +41,14 @@ internal static class ReplicationBench
                                           $"over {watermark.Count} samples");
                 }
             }
+            foreach (var n in new[] { 1_000, 10_000 })
+            foreach (var acknowledge in new[] { false, true })
+            {
+                var mode = acknowledge ? "rpo0" : "default";
+                var rate = await ThroughputUnderReplication(TimeSpan.FromMilliseconds(100), acknowledge, n, cancel);
+                figures.Add($"w1_{mode}_wf_per_s_{n}_at_100ms", rate);
+                if (!json) Console.WriteLine($"run {run}: w1 {mode}, {n} at once, 100 ms intervals: {rate:0} workflows/s");
+            }
             var resume = await EmptyFolderToResumedMs(workflows, cancel);
             figures.Add($"empty_folder_to_{workflows}_finished_ms", resume);
             if (!json) Console.WriteLine($"run {run}: empty data folder to {workflows} in-flight workflows finished: {resume:0} ms");
@@ -85,6 +93,27 @@ internal static class ReplicationBench
         await host.StopAsync(cancel);
         samples.Sort();
         lock (lag) return (Percentile(samples, 0.50), Percentile(samples, 0.99), lag.ToList());
+    }
+
+    /// <summary>W1 on a replicated host: <paramref name="n"/> 3-step workflows started at once, until all report their result.</summary>
+    private static async Task<double> ThroughputUnderReplication(TimeSpan interval, bool acknowledge, int n, CancellationToken cancel)
+    {
+        using var scratch = new Scratch();
+        using var host = BuildHost(Path.Combine(scratch.Path, "data"), Path.Combine(scratch.Path, "replica"), interval, acknowledgeAfterReplicated: acknowledge);
+        await host.StartAsync(cancel);
+        var client = new WorkflowClient(host.Services.GetRequiredService<WorkflowClient>().Registry, TimeSpan.FromMinutes(10));
+        await client.StartAsync("warm-up", nameof(ThreeStepBench), "0", cancel);
+        await client.WaitAsync("warm-up", TimeSpan.FromMinutes(1), cancel);
+        var clock = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
+        {
+            await client.StartAsync($"w1r-{i}", nameof(ThreeStepBench), i.ToString(), cancel);
+            return (await client.WaitAsync($"w1r-{i}", TimeSpan.FromMinutes(10), cancel), i);
+        }));
+        var rate = n / clock.Elapsed.TotalSeconds;
+        Check(results);
+        await host.StopAsync(cancel);
+        return rate;
     }
 
     /// <summary>Commit (start acknowledged) until a restore from the replica holds the start.</summary>

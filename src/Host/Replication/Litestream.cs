@@ -68,6 +68,9 @@ public sealed partial class Litestream
         var target = output ?? DatabasePath;
         var existed = File.Exists(target);
         var (code, log) = await LitestreamProcess.RunAsync(Binary, args, TimeSpan.FromMinutes(30), cancellationToken);
+        // Litestream applies the WAL to "<target>.tmp" and renames it: the empty -wal/-shm of that scratch file stay behind.
+        foreach (var leftover in new[] { target + ".tmp-wal", target + ".tmp-shm" })
+            if (File.Exists(leftover) && new FileInfo(leftover).Length <= 32_768) File.Delete(leftover);
         if (code != 0)
             throw new ReplicationException($"Restoring {target} from the replica failed (litestream exit code {code}): {LastLines(log)}");
         if (existed || !File.Exists(target)) return null;
