@@ -10,8 +10,13 @@ public sealed class AcknowledgeAfterReplicatedSpec : IDisposable
     private readonly string _replica = Path.Combine(Path.GetTempPath(), "steadfast-rpo0", Guid.NewGuid().ToString("N"));
     private readonly ReplicationDrill _drill;
 
-    public AcknowledgeAfterReplicatedSpec() =>
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public AcknowledgeAfterReplicatedSpec(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _output = output;
         _drill = new ReplicationDrill(new { Type = "file", Name = "local", Path = _replica }, acknowledgeAfterReplicated: true);
+    }
 
     [Fact]
     public async Task Losing_the_machine_should_lose_nothing_acknowledged()
@@ -46,6 +51,8 @@ public sealed class AcknowledgeAfterReplicatedSpec : IDisposable
         var received = Journal.Query(restored, "SELECT json_extract(CAST(message AS TEXT), '$.name') FROM journal WHERE manifest LIKE 'SignalReceived.v%'")
             .Select(r => r[0]).ToHashSet();
 
+        _output.WriteLine($"acknowledged: {acked.Count} starts, {signals.Count} signals, {done.Count} results; on the replica: " +
+                          $"{acked.Count(started.Contains)}, {signals.Count(received.Contains)}, {done.Count(completed.Contains)}");
         Assert.True(acked.Count >= 60 && signals.Count >= 10 && done.Count > 0, $"the drill did too little: {acked.Count} starts, {signals.Count} signals, {done.Count} results");
         Assert.True(acked.IsSubsetOf(started), "acknowledged starts lost with the machine: " + string.Join(", ", acked.Except(started).Take(5)));
         Assert.True(signals.IsSubsetOf(received), "acknowledged signals lost: " + string.Join(", ", signals.Except(received).Take(5)));
