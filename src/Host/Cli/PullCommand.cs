@@ -52,10 +52,7 @@ internal static class PullCommand
             }
             else
             {
-                var binary = LitestreamBinary.Find(null);
-                var (code, log) = await LitestreamProcess.RunAsync(binary, ["restore", "-if-replica-exists", "-o", target, source], TimeSpan.FromMinutes(30), cancel);
-                if (code != 0) throw new ReplicationException($"Pulling from {source} failed (litestream exit code {code}): {log.Trim()}");
-                position = File.Exists(target) ? "restored" : null;
+                position = await Litestream.RestoreUrlAsync(LitestreamBinary.Find(null), source, target, cancel);
             }
             if (position is null)
             {

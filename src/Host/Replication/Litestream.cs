@@ -65,9 +65,18 @@ public sealed partial class Litestream
         if (output is not null) args.AddRange(["-o", Path.GetFullPath(output)]);
         else args.Add("-if-db-not-exists");
         args.Add(DatabasePath);
-        var target = output ?? DatabasePath;
+        return await RunRestoreAsync(Binary, args, output ?? DatabasePath, cancellationToken);
+    }
+
+    /// <summary>Restores the newest generation at a replica URL (<c>file:///…</c>, <c>s3://…</c> on AWS) into <paramref name="target"/>.</summary>
+    /// <exception cref="ReplicationException">The replica could not be read.</exception>
+    public static Task<string?> RestoreUrlAsync(string binary, string url, string target, CancellationToken cancellationToken) =>
+        RunRestoreAsync(binary, ["restore", "-if-replica-exists", "-o", Path.GetFullPath(target), url], target, cancellationToken);
+
+    private static async Task<string?> RunRestoreAsync(string binary, List<string> args, string target, CancellationToken cancellationToken)
+    {
         var existed = File.Exists(target);
-        var (code, log) = await LitestreamProcess.RunAsync(Binary, args, TimeSpan.FromMinutes(30), cancellationToken);
+        var (code, log) = await LitestreamProcess.RunAsync(binary, args, TimeSpan.FromMinutes(30), cancellationToken);
         // Litestream applies the WAL to "<target>.tmp" and renames it: the empty -wal/-shm of that scratch file stay behind.
         foreach (var leftover in new[] { target + ".tmp-wal", target + ".tmp-shm" })
             if (File.Exists(leftover) && new FileInfo(leftover).Length <= 32_768) File.Delete(leftover);

@@ -126,9 +126,12 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         while (!stoppingToken.IsCancellationRequested)
         {
             LitestreamProcess? current = null;
+            var shippedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var child = current = LitestreamProcess.Start(litestream.Binary, litestream.ReplicateArgs, line =>
             {
                 LitestreamProcess.Forward(log, line);
+                if (line.Contains("msg=\"wal segment written\"", StringComparison.Ordinal) || line.Contains("msg=\"snapshot written\"", StringComparison.Ordinal))
+                    shippedOnce.TrySetResult();
                 try
                 {
                     if (_shipped!.FromLogLine(line) is { } shipped) _watermark!.Shipped(shipped);
@@ -153,8 +156,23 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                // A Litestream stopped before its first sync ships nothing at all, not even its last frames, and leaves no
+                // generation record: the next start would not know the journal as the replica's history. Let it sync once.
+                var firstSync = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks,
+                    (2 * (options.Replication.MonitorInterval + options.Replication.SyncInterval) + TimeSpan.FromSeconds(5)).Ticks));
+                try
+                {
+                    await shippedOnce.Task.WaitAsync(firstSync);
+                }
+                catch (TimeoutException)
+                {
+                    log.LogWarning("Litestream (pid {Pid}) shipped nothing within {Wait}; stopping it anyway", child.Pid, firstSync);
+                }
                 await child.StopAsync(TimeSpan.FromSeconds(15));
-                log.LogInformation("Litestream stopped after shipping its last frames (pid {Pid})", child.Pid);
+                var code = child.Exited.IsCompletedSuccessfully ? child.Exited.Result : -1;
+                if (code == 0) log.LogInformation("Litestream stopped after shipping its last frames (pid {Pid})", child.Pid);
+                else log.LogWarning("Litestream (pid {Pid}) stopped with exit code {Code}: its last frames may not be on the replica; the next start ships them",
+                    child.Pid, code);
             }
         }
         await statusLoop.ContinueWith(_ => { }, TaskScheduler.Default);
