@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Steadfast.Host.Samples;
 
 namespace Steadfast.Host.Tests;
 
@@ -60,6 +61,21 @@ public sealed class InspectionCliSpec : IDisposable
 
         Assert.Equal(0, code);
         Assert.StartsWith("consistent: 9 event(s) of agent-4", output);
+    }
+
+    [Fact]
+    public void Exported_history_should_replay_in_a_unit_test_with_the_public_replayer()
+    {
+        var file = Path.Combine(_dir, "agent-4.history.json");
+
+        var (code, _, error) = Cli.Run("history", "agent-4", "--db", Agents, "--export", file);
+        var outcome = Steadfast.Runtime.Replay.WorkflowReplayer.ReplaySaved(new Steadfast.Runtime.SteadfastRegistry().AddSamples(), File.ReadAllBytes(file));
+        var again = Cli.Run("history", "agent-4", "--db", Agents, "--export", file); // never overwrites
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Saved 9 event(s)", error);
+        Assert.IsType<Steadfast.Runtime.Replay.CompletedOutcome>(outcome);
+        Assert.Equal(2, again.ExitCode);
     }
 
     [Fact]

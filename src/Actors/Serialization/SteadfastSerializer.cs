@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
 using Steadfast.Runtime.History;
@@ -40,32 +38,8 @@ public sealed class SteadfastSerializer(ExtendedActorSystem system) : Serializer
     public override object FromBinary(byte[] bytes, string manifest) =>
         manifest == SnapshotManifest ? DecodeSnapshot(bytes) : HistoryEventCodec.Decode(bytes, manifest);
 
-    // [{"m":"ActivityCompleted.v1","e":{...}}, ...]: each event keeps its own manifest inside the snapshot.
-    private static byte[] EncodeSnapshot(WorkflowSnapshot snapshot)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var e in snapshot.Events)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("m", HistoryEventCodec.ManifestOf(e));
-                writer.WritePropertyName("e");
-                writer.WriteRawValue(HistoryEventCodec.Encode(e), skipInputValidation: true);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-        }
-        return buffer.ToArray();
-    }
+    // A snapshot is a saved history: each event keeps its own manifest inside it.
+    private static byte[] EncodeSnapshot(WorkflowSnapshot snapshot) => SavedHistory.ToJson(snapshot.Events);
 
-    private static WorkflowSnapshot DecodeSnapshot(byte[] bytes)
-    {
-        using var doc = JsonDocument.Parse(bytes);
-        var events = doc.RootElement.EnumerateArray()
-            .Select(item => HistoryEventCodec.Decode(Encoding.UTF8.GetBytes(item.GetProperty("e").GetRawText()), item.GetProperty("m").GetString()!))
-            .ToList();
-        return new WorkflowSnapshot(events);
-    }
+    private static WorkflowSnapshot DecodeSnapshot(byte[] bytes) => new(SavedHistory.FromJson(bytes));
 }

@@ -14,11 +14,19 @@ internal static class HistoryCommand
         var json = InspectionOptions.Json();
         var id = InspectionOptions.WorkflowId();
         var full = new Option<bool>("--full") { Description = "Show whole payloads." };
-        var command = new Command("history", "Show a workflow's history: steps, attempts and their errors, results.") { db, json, full, id };
+        var export = new Option<string?>("--export") { Description = "Also write the stored events to this file, for WorkflowReplayer in a unit test (must not exist)." };
+        var command = new Command("history", "Show a workflow's history: steps, attempts and their errors, results.") { db, json, full, export, id };
         command.SetAction(p =>
         {
             using var reader = JournalReader.Open(p.GetValue(db)!);
-            var rows = Timeline.Of(reader.History(p.GetValue(id)!), p.GetValue(full) || p.GetValue(json));
+            var history = reader.History(p.GetValue(id)!);
+            if (p.GetValue(export) is { } file)
+            {
+                if (File.Exists(file)) throw new Hosting.OptionsValidationException([$"{Path.GetFullPath(file)} already exists; --export writes only to a new file."]);
+                File.WriteAllBytes(file, Runtime.History.SavedHistory.ToJson(history));
+                Console.Error.WriteLine($"Saved {history.Count} event(s) to {Path.GetFullPath(file)}; replay them in a test with WorkflowReplayer.ReplaySaved(registry, File.ReadAllBytes(...)).");
+            }
+            var rows = Timeline.Of(history, p.GetValue(full) || p.GetValue(json));
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
