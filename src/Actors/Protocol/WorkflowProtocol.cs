@@ -64,7 +64,7 @@ public enum ExecutionStatus
 /// <summary>A workflow's state as of its last journaled event.</summary>
 /// <param name="WorkflowId">The id.</param>
 /// <param name="WorkflowType">The registered name, null when not found.</param>
-/// <param name="Status">Running, Completed, Failed, Suspended or NotFound.</param>
+/// <param name="Status">Running, Completed, Failed, Cancelled, Suspended, Faulted or NotFound.</param>
 /// <param name="ResultJson">The result when completed.</param>
 /// <param name="Error">The error when failed, or the divergence report when suspended.</param>
 /// <param name="Steps">Context calls journaled so far.</param>
@@ -157,7 +157,7 @@ public sealed class GetRuntimeStats
 
 /// <summary>What the host holds in memory now.</summary>
 /// <param name="ActiveWorkflows">Workflow actors in memory (running, or idle and not yet passivated).</param>
-/// <param name="DormantWorkflows">Unfinished workflows known to wait only for a signal, not in memory: the signal recovers them.</param>
+/// <param name="DormantWorkflows">Unfinished workflows out of memory that wait only for timers and signals: the due timer or a request recovers them.</param>
 /// <param name="ResumeDone">The unfinished workflows found at host start are all back: recovered, or known dormant.</param>
 /// <param name="InFlight">Workflows holding an admission slot (in memory and not yet quiet).</param>
 /// <param name="WaitingForSlot">Workflows (new starts, or resumes at host start) waiting for an admission slot.</param>
