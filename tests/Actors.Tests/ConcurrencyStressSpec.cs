@@ -159,7 +159,7 @@ public sealed class ConcurrencyStressSpec(ITestOutputHelper output) : IDisposabl
             {
                 return await request();
             }
-            catch (AskTimeoutException)
+            catch (Exception e) when (e is WorkflowTimeoutException or AskTimeoutException)
             {
                 Unanswered.Add(what);
                 return default!;

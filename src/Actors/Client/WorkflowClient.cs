@@ -5,7 +5,8 @@ namespace Steadfast.Actors;
 
 /// <summary>
 /// The edge API for code outside the actor system (a web handler, the CLI, a test): start a workflow, read
-/// its status, wait for its result. Each call is one Ask to the registry.
+/// its status, wait for its result. Each call is one Ask to the registry; no answer within the timeout (default 30 s)
+/// is a <see cref="WorkflowTimeoutException"/>.
 /// </summary>
 public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout = null)
 {
@@ -26,7 +27,7 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
         while (true)
         {
             var left = deadline - DateTime.UtcNow;
-            var reply = await registry.Ask<object>(new StartWorkflow(workflowId, workflowType, inputJson), left > MinimumAsk ? left : MinimumAsk, cancellationToken);
+            var reply = await AskAsync<object>(new StartWorkflow(workflowId, workflowType, inputJson), left > MinimumAsk ? left : MinimumAsk, $"the start of '{Echo.Clip(workflowId)}'", cancellationToken);
             switch (reply)
             {
                 case WorkflowAccepted accepted:
@@ -69,7 +70,8 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
         }
         catch (AskTimeoutException)
         {
-            reply = await registry.Ask<object>(signal, _timeout, cancellationToken); // the outcome was unknown; the id makes the retry safe
+            // the outcome was unknown; the id makes the retry safe
+            reply = await AskAsync<object>(signal, _timeout, $"signal '{Echo.Clip(name)}' to '{Echo.Clip(workflowId)}' (sent twice)", cancellationToken);
         }
         return reply switch
         {
@@ -87,19 +89,33 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
     /// <exception cref="WorkflowRequestException">Unknown or finished workflow.</exception>
     public async Task CancelAsync(string workflowId, string reason, CancellationToken cancellationToken = default)
     {
-        var reply = await registry.Ask<object>(new CancelWorkflow(workflowId, reason), _timeout, cancellationToken);
+        var reply = await AskAsync<object>(new CancelWorkflow(workflowId, reason), _timeout, $"the cancellation of '{Echo.Clip(workflowId)}'", cancellationToken);
         if (reply is CancelRejected r) throw new WorkflowRequestException(r.Reason, r.Message);
     }
 
     /// <summary>The workflow's status now.</summary>
     public Task<WorkflowStatus> GetStatusAsync(string workflowId, CancellationToken cancellationToken = default) =>
-        registry.Ask<WorkflowStatus>(new GetWorkflowStatus(workflowId), _timeout, cancellationToken);
+        AskAsync<WorkflowStatus>(new GetWorkflowStatus(workflowId), _timeout, $"the status of '{Echo.Clip(workflowId)}'", cancellationToken);
 
     /// <summary>How many workflows are in memory or dormant, and whether the resume at host start is done.</summary>
     public Task<RuntimeStats> GetRuntimeStatsAsync(CancellationToken cancellationToken = default) =>
-        registry.Ask<RuntimeStats>(GetRuntimeStats.Instance, _timeout, cancellationToken);
+        AskAsync<RuntimeStats>(GetRuntimeStats.Instance, _timeout, "the runtime stats", cancellationToken);
 
-    /// <summary>Waits until the workflow is completed, failed or suspended (or not found).</summary>
+    /// <summary>Waits until the workflow is completed, failed, cancelled or suspended (or not found, or faulted by an unreadable event).</summary>
+    /// <exception cref="WorkflowTimeoutException">It did not settle within <paramref name="timeout"/>.</exception>
     public Task<WorkflowStatus> WaitAsync(string workflowId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        registry.Ask<WorkflowStatus>(new WaitForWorkflow(workflowId), timeout, cancellationToken);
+        AskAsync<WorkflowStatus>(new WaitForWorkflow(workflowId), timeout, $"the result of '{Echo.Clip(workflowId)}'", cancellationToken);
+
+    private async Task<T> AskAsync<T>(object request, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await registry.Ask<T>(request, timeout, cancellationToken);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new WorkflowTimeoutException($"No answer for {what} within {timeout}; the request may or may not have been carried out " +
+                                               "(sending it again is safe: requests are idempotent).", e);
+        }
+    }
 }

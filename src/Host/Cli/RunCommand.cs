@@ -50,7 +50,7 @@ internal static class RunCommand
         {
             await ShowProgressAsync(client, host.Services.GetRequiredService<LitestreamSupervisor>(), count, either.Token);
         }
-        catch (Exception e) when (either.IsCancellationRequested && e is OperationCanceledException or AskTimeoutException or WorkflowStartException)
+        catch (Exception e) when (either.IsCancellationRequested && e is OperationCanceledException or WorkflowTimeoutException or WorkflowStartException)
         {
             Console.WriteLine("Stopping: the workflows in flight continue at the next start.");
         }
@@ -73,7 +73,7 @@ internal static class RunCommand
         {
             Console.WriteLine($"  {id}: not started ({e.Rejection.Reason}): {e.Message}");
         }
-        catch (AskTimeoutException) when (!cancel.IsCancellationRequested)
+        catch (WorkflowTimeoutException) when (!cancel.IsCancellationRequested)
         {
             Console.WriteLine($"  {id}: no answer to its start within the client's timeout; the next run starts it again (idempotent)");
         }

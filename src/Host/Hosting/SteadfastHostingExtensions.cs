@@ -54,6 +54,8 @@ public static class SteadfastHostingExtensions
     }
 
     /// <summary>Registers a <see cref="WorkflowClient"/> over the registry actor for code outside the actor system.</summary>
-    public static IServiceCollection AddWorkflowClient(this IServiceCollection services) =>
-        services.AddSingleton(sp => new WorkflowClient(sp.GetRequiredService<IRequiredActor<WorkflowRegistryActor>>().ActorRef));
+    /// <param name="services">The host's services.</param>
+    /// <param name="timeout">How long each request waits for the host's answer (default 30 s); then <see cref="WorkflowTimeoutException"/>.</param>
+    public static IServiceCollection AddWorkflowClient(this IServiceCollection services, TimeSpan? timeout = null) =>
+        services.AddSingleton(sp => new WorkflowClient(sp.GetRequiredService<IRequiredActor<WorkflowRegistryActor>>().ActorRef, timeout));
 }
