@@ -60,22 +60,7 @@ public static class SteadfastHost
         });
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        // Registered before Akka: started first (restore, WAL) and stopped last (Litestream ships the last frames).
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<LitestreamSupervisor>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<LitestreamSupervisor>());
-        builder.Services.AddHostedService<JournalFileGuard>();
-        builder.Services.AddAkka("steadfast", (akka, _) => akka
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.LogLevel = minimumLevel >= LogLevel.Warning ? Akka.Event.LogLevel.WarningLevel : Akka.Event.LogLevel.InfoLevel;
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
-            })
-            .WithSteadfast(options, registry));
-        builder.Services.AddWorkflowClient();
-        builder.Services.AddSingleton<DiskSpaceWatch>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DiskSpaceWatch>()); // after Akka: it tells the registry
+        builder.Services.AddSteadfast(options, registry, akkaLogLevel: minimumLevel >= LogLevel.Warning ? Akka.Event.LogLevel.WarningLevel : Akka.Event.LogLevel.InfoLevel);
         services?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -53,6 +53,42 @@ public static class SteadfastHostingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Everything Steadfast needs in a .NET generic host, in one call: Litestream replication when configured (restore,
+    /// supervision, last frames at stop), the journal-file guard, the disk watch, an actor system with Steadfast whose
+    /// Akka log goes through Microsoft.Extensions.Logging, and a <see cref="WorkflowClient"/>. Use
+    /// <see cref="WithSteadfast"/> instead to add Steadfast to an actor system you configure yourself (then only the
+    /// journal, the registry and the drain at shutdown are wired).
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="options">Where the journal lives, replication (validated here).</param>
+    /// <param name="registry">The workflows and activities.</param>
+    /// <param name="actorSystemName">The actor system's name.</param>
+    /// <param name="clientTimeout">How long each <see cref="WorkflowClient"/> request waits (default 30 s).</param>
+    /// <param name="akkaLogLevel">Akka's own log level (default Info).</param>
+    public static IServiceCollection AddSteadfast(this IServiceCollection services, SteadfastOptions options, SteadfastRegistry registry,
+        string actorSystemName = "steadfast", TimeSpan? clientTimeout = null, Akka.Event.LogLevel akkaLogLevel = Akka.Event.LogLevel.InfoLevel)
+    {
+        options.Validate();
+        // Registered before Akka: started first (restore, WAL) and stopped last (Litestream ships the last frames).
+        services.AddSingleton(options);
+        services.AddSingleton<Replication.LitestreamSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<Replication.LitestreamSupervisor>());
+        services.AddHostedService<JournalFileGuard>();
+        services.AddAkka(actorSystemName, (akka, _) => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = akkaLogLevel;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithSteadfast(options, registry));
+        services.AddWorkflowClient(clientTimeout);
+        services.AddSingleton<DiskSpaceWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<DiskSpaceWatch>()); // after Akka: it tells the registry
+        return services;
+    }
+
     /// <summary>Registers a <see cref="WorkflowClient"/> over the registry actor for code outside the actor system.</summary>
     /// <param name="services">The host's services.</param>
     /// <param name="timeout">How long each request waits for the host's answer (default 30 s); then <see cref="WorkflowTimeoutException"/>.</param>
