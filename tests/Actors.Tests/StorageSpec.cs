@@ -44,7 +44,7 @@ public sealed class StorageSpec : IDisposable
         await host.System.Terminate();
 
         // 600 unknown ids make the batch span two queries of 500.
-        var asked = ids.Select(WorkflowActor.PersistenceIdOf).Concat(Enumerable.Range(0, 600).Select(i => $"workflow-absent-{i}")).ToList();
+        var asked = ids.Select(PersistenceIds.Of).Concat(Enumerable.Range(0, 600).Select(i => $"workflow-absent-{i}")).ToList();
         var reader = new HighestSequenceNrReader(_journal.Path);
         var answers = await Task.WhenAll(asked.Select(reader.ReadAsync));
         var expected = asked.Select(id => _journal.Count($"SELECT COALESCE(MAX(sequence_number), 0) FROM journal WHERE persistence_id = '{id}'")).ToList();

@@ -71,8 +71,8 @@ public static class UnfinishedWorkflows
         while (await reader.ReadAsync(cancellationToken))
         {
             var persistenceId = reader.GetString(0);
-            if (!persistenceId.StartsWith(WorkflowActor.PersistenceIdPrefix, StringComparison.Ordinal)) continue;
-            all.Add(new(persistenceId[WorkflowActor.PersistenceIdPrefix.Length..], reader.GetBoolean(1), reader.GetBoolean(2)));
+            if (PersistenceIds.WorkflowIdOf(persistenceId) is not { } workflowId) continue;
+            all.Add(new(workflowId, reader.GetBoolean(1), reader.GetBoolean(2)));
         }
         await reader.DisposeAsync();
         // The workflows to recover now (without a snapshot) get their whole journal read here, in a few range queries.

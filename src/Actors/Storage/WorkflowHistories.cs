@@ -43,14 +43,14 @@ public static class WorkflowHistories
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT persistence_id, sequence_number, manifest, message FROM journal
-                WHERE persistence_id IN ({PersistenceIdList.Bind(command, chunk.Select(WorkflowActor.PersistenceIdOf))}) AND deleted = 0
+                WHERE persistence_id IN ({PersistenceIdList.Bind(command, chunk.Select(PersistenceIds.Of))}) AND deleted = 0
                   AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = journal.persistence_id)
                 ORDER BY persistence_id, sequence_number
                 """;
             await using var rows = await command.ExecuteReaderAsync(cancellationToken);
             while (await rows.ReadAsync(cancellationToken))
             {
-                var id = rows.GetString(0)[WorkflowActor.PersistenceIdPrefix.Length..];
+                var id = PersistenceIds.WorkflowIdOf(rows.GetString(0))!;
                 var events = histories.TryGetValue(id, out var list) ? list : histories[id] = [];
                 var sequenceNr = rows.GetInt64(1);
                 if (sequenceNr != events.Count + 1 || unreadable.ContainsKey(id))

@@ -47,7 +47,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         _registry = registry;
         _settings = settings;
         _services = services;
-        PersistenceId = PersistenceIdOf(workflowId);
+        PersistenceId = PersistenceIds.Of(workflowId);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -163,10 +163,6 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     public override Recovery Recovery { get; }
 
     public ITimerScheduler Timers { get; set; } = null!;
-
-    public const string PersistenceIdPrefix = "workflow-";
-
-    public static string PersistenceIdOf(string workflowId) => PersistenceIdPrefix + workflowId;
 
     public static Props Props(string workflowId, SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services,
         bool snapshotExpected = true, IReadOnlyList<HistoryEvent>? preloaded = null) =>

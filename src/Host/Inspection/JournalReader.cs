@@ -59,7 +59,7 @@ public sealed class JournalReader : IDisposable
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = "SELECT message, manifest FROM journal WHERE persistence_id = $p AND deleted = 0 ORDER BY sequence_number";
-        cmd.Parameters.AddWithValue("$p", WorkflowActor.PersistenceIdPrefix + workflowId);
+        cmd.Parameters.AddWithValue("$p", PersistenceIds.Of(workflowId));
         var events = new List<HistoryEvent>();
         using var r = cmd.ExecuteReader();
         while (r.Read())
@@ -92,12 +92,12 @@ public sealed class JournalReader : IDisposable
         foreach (var chunk in rows.Where(r => r.Status == "Running").Select(r => r.WorkflowId).Chunk(500))
         {
             using var cmd = _connection.CreateCommand();
-            var ids = string.Join(", ", chunk.Select((id, i) => cmd.Parameters.AddWithValue($"$p{i}", WorkflowActor.PersistenceIdPrefix + id).ParameterName));
+            var ids = string.Join(", ", chunk.Select((id, i) => cmd.Parameters.AddWithValue($"$p{i}", PersistenceIds.Of(id)).ParameterName));
             cmd.CommandText = $"SELECT persistence_id, sequence_number, manifest, message FROM journal WHERE persistence_id IN ({ids}) AND deleted = 0";
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                var id = r.GetString(0)[WorkflowActor.PersistenceIdPrefix.Length..];
+                var id = PersistenceIds.WorkflowIdOf(r.GetString(0))!;
                 if (unreadable.ContainsKey(id)) continue;
                 if (UnreadableEvent.TryDecode(id, r.GetInt64(1), (byte[])r.GetValue(3), r.GetString(2), out var problem) is null) unreadable[id] = problem!;
             }
@@ -144,7 +144,7 @@ public sealed class JournalReader : IDisposable
             var last = r.GetString(3).Split('.')[0];
             var terminal = last is "WorkflowCompleted" or "WorkflowFailed" or "WorkflowCancelled";
             rows.Add(new ExecutionSummary(
-                r.GetString(0)[WorkflowActor.PersistenceIdPrefix.Length..],
+                PersistenceIds.WorkflowIdOf(r.GetString(0))!,
                 r.IsDBNull(1) ? "?" : r.GetString(1),
                 terminal ? last["Workflow".Length..] : "Running",
                 r.IsDBNull(2) ? null : DateTimeOffset.Parse(r.GetString(2)),
