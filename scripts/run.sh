@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-litestream.sh >/dev/null
-dotnet build src/Host -c Release -nologo -v quiet
-exec dotnet src/Host/bin/Release/net10.0/steadfast.dll run "$@"
+dotnet build src/Cli -c Release -nologo -v quiet
+exec dotnet src/Cli/bin/Release/net10.0/steadfast.dll run "$@"

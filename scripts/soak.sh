@@ -17,9 +17,9 @@ while [ $# -gt 0 ]; do
 done
 bash scripts/install-litestream.sh >/dev/null
 bash scripts/install-swift.sh >/dev/null
-dotnet build src/Host -c Release -nologo -v quiet
+dotnet build src/Cli -c Release -nologo -v quiet
 dir="$(mktemp -d /tmp/steadfast-soak.XXXXXX)"
-cp -r src/Host/bin/Release/net10.0 "$dir/bin" # a rebuild during the soak must not change the hosts it restarts
+cp -r src/Cli/bin/Release/net10.0 "$dir/bin" # a rebuild during the soak must not change the hosts it restarts
 port=$((20000 + RANDOM % 20000))
 trap 'bash scripts/swift.sh stop "$dir/swift"; rm -rf "$dir/data" "$dir/swift" "$dir/bin"' EXIT
 bash scripts/swift.sh start "$dir/swift" "$port" >/dev/null

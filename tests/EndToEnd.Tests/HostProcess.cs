@@ -40,7 +40,7 @@ public sealed class HostProcess : IDisposable
     public static HostProcess StartSteadfast(IDictionary<string, string>? environment, params string[] args)
     {
         var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<config>/net10.0/
-        return Start(Path.Combine(RepositoryRoot, "src", "Host", "bin", config, "net10.0", "steadfast.dll"), args, environment);
+        return Start(Path.Combine(RepositoryRoot, "src", "Cli", "bin", config, "net10.0", "steadfast.dll"), args, environment);
     }
 
     /// <summary>The repository root (where Actors.sln is).</summary>
