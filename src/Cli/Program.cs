@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Steadfast.Actors.Storage;
-using Steadfast.Host.Bench;
-using Steadfast.Host.Cli;
-using Steadfast.Host.Inspection;
+using Steadfast.Cli.Bench;
+using Steadfast.Cli.Cli;
+using Steadfast.Cli.Inspection;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
-using Steadfast.Host.Samples;
+using Steadfast.Cli.Samples;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
 using Steadfast.Runtime;

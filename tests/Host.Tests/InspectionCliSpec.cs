@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Steadfast.Host.Samples;
+using Steadfast.Cli.Samples;
 
 namespace Steadfast.Host.Tests;
 

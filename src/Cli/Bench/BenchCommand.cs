@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using static Steadfast.Host.Bench.BenchSupport;
+using static Steadfast.Cli.Bench.BenchSupport;
 
-namespace Steadfast.Host.Bench;
+namespace Steadfast.Cli.Bench;
 
 /// <summary>
 /// <c>steadfast bench</c>: the peers' workload (W1 throughput, W2 latency, W3 recovery after kill -9, W4 waiting

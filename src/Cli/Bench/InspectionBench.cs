@@ -4,12 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Steadfast.Actors;
-using Steadfast.Host.Inspection;
+using Steadfast.Cli.Inspection;
 using Steadfast.Hosting;
 using Steadfast.Runtime;
-using static Steadfast.Host.Bench.BenchSupport;
+using static Steadfast.Cli.Bench.BenchSupport;
 
-namespace Steadfast.Host.Bench;
+namespace Steadfast.Cli.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload inspection</c>: time of <c>list</c> over 100k executions and <c>history</c> of a

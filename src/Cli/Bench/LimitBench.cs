@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using static Steadfast.Host.Bench.BenchSupport;
+using static Steadfast.Cli.Bench.BenchSupport;
 
-namespace Steadfast.Host.Bench;
+namespace Steadfast.Cli.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload limit</c>: this disk's ceiling for journal-sized rows through raw

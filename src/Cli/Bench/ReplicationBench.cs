@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
 using Steadfast.Hosting.Replication;
-using static Steadfast.Host.Bench.BenchSupport;
+using static Steadfast.Cli.Bench.BenchSupport;
 
-namespace Steadfast.Host.Bench;
+namespace Steadfast.Cli.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload replication</c>: commit-to-restorable lag at several Litestream intervals, restore

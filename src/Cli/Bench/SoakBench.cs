@@ -6,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Steadfast.Actors;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
-using static Steadfast.Host.Bench.BenchSupport;
+using static Steadfast.Cli.Bench.BenchSupport;
 
-namespace Steadfast.Host.Bench;
+namespace Steadfast.Cli.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload soak --minutes M [--rate R] [--kill-every K] [--soak-config F]</c>: mixed load (starts,

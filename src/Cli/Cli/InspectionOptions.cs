@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary>Options shared by the inspection commands.</summary>
 internal static class InspectionOptions

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 internal static class JsonOptions
 {

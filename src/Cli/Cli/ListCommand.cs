@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using Steadfast.Host.Inspection;
+using Steadfast.Cli.Inspection;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary><c>steadfast list</c>: executions, newest first, filtered and paged.</summary>
 internal static class ListCommand

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary><c>steadfast pull</c>: restore a journal from a replica to a local file, on any machine.</summary>
 internal static class PullCommand

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using Steadfast.Host.Inspection;
+using Steadfast.Cli.Inspection;
 using Steadfast.Runtime.Replay;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary><c>steadfast replay</c>: check stored history against (new) workflow code; exit 0 when consistent, 1 on divergence.</summary>
 internal static class ReplayCommand

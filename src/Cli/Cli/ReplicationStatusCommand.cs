@@ -3,7 +3,7 @@ using System.Text.Json;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary><c>steadfast replication status</c>: is a host replicating this journal, and where does each replica stand.</summary>
 internal static class ReplicationStatusCommand

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary><c>steadfast restore</c>: pull the journal from its replica to any file (the disaster drill, or a copy to inspect).</summary>
 internal static class RestoreCommand

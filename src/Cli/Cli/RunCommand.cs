@@ -4,12 +4,12 @@ using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
-using Steadfast.Host.Samples;
+using Steadfast.Cli.Samples;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
 using Steadfast.Runtime;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary><c>steadfast run</c>: the host with the bundled sample agent, a batch of sample workflows and their progress.</summary>
 internal static class RunCommand

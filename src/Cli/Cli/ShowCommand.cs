@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
 using Steadfast.Actors;
-using Steadfast.Host.Inspection;
+using Steadfast.Cli.Inspection;
 using Steadfast.Runtime.History;
 using Steadfast.Runtime.Replay;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary><c>steadfast show</c>: one workflow's status, input, result or error, and what it waits on.</summary>
 internal static class ShowCommand

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace Steadfast.Host.Cli;
+namespace Steadfast.Cli.Cli;
 
 /// <summary>The console that people-read output goes to: colours in a terminal, plain and 200 columns wide when redirected (scripts, tests).</summary>
 internal static class Terminal

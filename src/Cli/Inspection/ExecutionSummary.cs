@@ -1,4 +1,4 @@
-namespace Steadfast.Host.Inspection;
+namespace Steadfast.Cli.Inspection;
 
 /// <summary>One line of <c>steadfast list</c>.</summary>
 /// <param name="WorkflowId">The id.</param>

@@ -1,4 +1,4 @@
-namespace Steadfast.Host.Inspection;
+namespace Steadfast.Cli.Inspection;
 
 /// <summary>An inspection could not be done; <see cref="ExitCode"/> tells scripts which problem it was.</summary>
 public sealed class InspectionException(InspectionError error, string message) : Exception(message)

@@ -3,7 +3,7 @@ using Steadfast.Actors;
 using Steadfast.Actors.Storage;
 using Steadfast.Runtime.History;
 
-namespace Steadfast.Host.Inspection;
+namespace Steadfast.Cli.Inspection;
 
 /// <summary>
 /// Reads a Steadfast journal file without writing to it or beside it (see <see cref="ReadOnlyOpen"/>; a live journal

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
-namespace Steadfast.Host.Inspection;
+namespace Steadfast.Cli.Inspection;
 
 /// <summary>
 /// How inspection opens a journal so that it cannot write next to it. SQLite in WAL mode creates <c>-wal</c> and

@@ -2,7 +2,7 @@ using Steadfast.Runtime;
 using Steadfast.Runtime.History;
 using Steadfast.Runtime.Replay;
 
-namespace Steadfast.Host.Inspection;
+namespace Steadfast.Cli.Inspection;
 
 /// <summary>The CLI's use of <see cref="WorkflowReplayer"/>: its errors as the inspection exit codes.</summary>
 public static class Replayer

@@ -1,7 +1,7 @@
 using Steadfast.Runtime.History;
 using Steadfast.Runtime.Replay;
 
-namespace Steadfast.Host.Inspection;
+namespace Steadfast.Cli.Inspection;
 
 /// <summary>One row of a workflow's history as people read it.</summary>
 /// <param name="Index">Position in the journal (1-based).</param>

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Steadfast.Runtime;
 
-namespace Steadfast.Host.Inspection;
+namespace Steadfast.Cli.Inspection;
 
 /// <summary>Loads workflow and activity classes from an assembly and registers them under their class names.</summary>
 public static class WorkflowCodeLoader

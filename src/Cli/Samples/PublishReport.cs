@@ -1,6 +1,6 @@
 using Steadfast.Runtime;
 
-namespace Steadfast.Host.Samples;
+namespace Steadfast.Cli.Samples;
 
 /// <summary>Pretends to publish the report; the idempotency key doubles as the report id so a retry never publishes twice.</summary>
 public sealed class PublishReport : Activity<string, string>

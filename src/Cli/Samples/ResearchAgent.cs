@@ -1,6 +1,6 @@
 using Steadfast.Runtime;
 
-namespace Steadfast.Host.Samples;
+namespace Steadfast.Cli.Samples;
 
 /// <summary>The input of the sample agent.</summary>
 public sealed record ResearchRequest(string Topic);

@@ -1,6 +1,6 @@
 using Steadfast.Runtime;
 
-namespace Steadfast.Host.Samples;
+namespace Steadfast.Cli.Samples;
 
 /// <summary>Registers the bundled samples.</summary>
 public static class SampleRegistry

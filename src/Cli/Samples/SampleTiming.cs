@@ -1,4 +1,4 @@
-namespace Steadfast.Host.Samples;
+namespace Steadfast.Cli.Samples;
 
 /// <summary>Work durations for the samples, spread by input so that workflows finish at different times.</summary>
 internal static class SampleTiming

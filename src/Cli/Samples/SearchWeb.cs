@@ -1,6 +1,6 @@
 using Steadfast.Runtime;
 
-namespace Steadfast.Host.Samples;
+namespace Steadfast.Cli.Samples;
 
 /// <summary>Pretends to search the web: takes a while and returns a few source titles.</summary>
 public sealed class SearchWeb : Activity<string, string[]>

@@ -1,6 +1,6 @@
 using Steadfast.Runtime;
 
-namespace Steadfast.Host.Samples;
+namespace Steadfast.Cli.Samples;
 
 /// <summary>Pretends to call a language model; every third topic is rate-limited on its first attempt.</summary>
 public sealed class Summarize : Activity<string[], string>
