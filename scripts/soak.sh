@@ -17,9 +17,9 @@ while [ $# -gt 0 ]; do
 done
 bash scripts/install-litestream.sh >/dev/null
 bash scripts/install-swift.sh >/dev/null
-dotnet build src/Cli -c Release -nologo -v quiet
+dotnet build bench -c Release -nologo -v quiet
 dir="$(mktemp -d /tmp/steadfast-soak.XXXXXX)"
-cp -r src/Cli/bin/Release/net10.0 "$dir/bin" # a rebuild during the soak must not change the hosts it restarts
+cp -r bench/bin/Release/net10.0 "$dir/bin" # a rebuild during the soak must not change the hosts it restarts
 port=$((20000 + RANDOM % 20000))
 trap 'bash scripts/swift.sh stop "$dir/swift"; rm -rf "$dir/data" "$dir/swift" "$dir/bin"' EXIT
 bash scripts/swift.sh start "$dir/swift" "$port" >/dev/null
@@ -36,7 +36,7 @@ cat > "$dir/steadfast.json" <<JSON
 JSON
 export LITESTREAM_ACCESS_KEY_ID=test:tester LITESTREAM_SECRET_ACCESS_KEY=testing
 status=0
-dotnet "$dir/bin/steadfast.dll" bench --workload soak --minutes "$minutes" --rate "$rate" \
+dotnet "$dir/bin/steadfast-bench.dll" --workload soak --minutes "$minutes" --rate "$rate" \
   --kill-every "$kill_every" --soak-config "$dir/steadfast.json" 2> "$dir/host-errors.log" || status=$?
 echo "host warnings and errors: $(wc -l < "$dir/host-errors.log") line(s) in $dir/host-errors.log"
 exit $status

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Steadfast.Actors.Storage;
-using Steadfast.Cli.Bench;
 using Steadfast.Cli.Cli;
 using Steadfast.Cli.Inspection;
 using Steadfast.Hosting;
@@ -21,9 +20,6 @@ root.Subcommands.Add(PullCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ReplicationStatusCommand.Create(config));
 root.Subcommands.Add(RestoreCommand.Create(config));
-root.Subcommands.Add(BenchCommand.Create());
-root.Subcommands.Add(BenchHostCommand.Create());
-root.Subcommands.Add(ReplicationBench.CreateVictim());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0) // a usage error is bad configuration (2); 1 means "replay diverged"

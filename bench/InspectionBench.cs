@@ -7,9 +7,9 @@ using Steadfast.Actors;
 using Steadfast.Cli.Inspection;
 using Steadfast.Hosting;
 using Steadfast.Runtime;
-using static Steadfast.Cli.Bench.BenchSupport;
+using static Steadfast.Bench.BenchSupport;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload inspection</c>: time of <c>list</c> over 100k executions and <c>history</c> of a
@@ -99,8 +99,9 @@ internal static class InspectionBench
 
     private static double TimeProcess(params string[] args)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(InspectionBench).Assembly.Location);
+        // The steadfast CLI, copied next to the bench by its project reference.
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "steadfast.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
         using var p = Process.Start(info)!;

@@ -6,7 +6,7 @@ using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
 using Steadfast.Runtime;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>What the benchmark workloads share: the host they run, result checks, scratch folders.</summary>
 internal static class BenchSupport

@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
 using Steadfast.Hosting.Replication;
-using static Steadfast.Cli.Bench.BenchSupport;
+using static Steadfast.Bench.BenchSupport;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload replication</c>: commit-to-restorable lag at several Litestream intervals, restore

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using static Steadfast.Cli.Bench.BenchSupport;
+using static Steadfast.Bench.BenchSupport;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload limit</c>: this disk's ceiling for journal-sized rows through raw

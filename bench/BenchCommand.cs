@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
-using static Steadfast.Cli.Bench.BenchSupport;
+using static Steadfast.Bench.BenchSupport;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>
-/// <c>steadfast bench</c>: the peers' workload (W1 throughput, W2 latency, W3 recovery after kill -9, W4 waiting
+/// <c>steadfast-bench</c>: the peers' workload (W1 throughput, W2 latency, W3 recovery after kill -9, W4 waiting
 /// workflows) against <c>bench-host</c> processes on fresh data folders, default durability (WAL,
 /// synchronous=FULL), plus this disk's raw SQLite ceiling. A warm-up, then N measured runs; medians printed.
 /// </summary>

@@ -6,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Steadfast.Actors;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;
-using static Steadfast.Cli.Bench.BenchSupport;
+using static Steadfast.Bench.BenchSupport;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload soak --minutes M [--rate R] [--kill-every K] [--soak-config F]</c>: mixed load (starts,

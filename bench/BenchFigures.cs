@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>Collects one value per measured run for each figure and prints median, min and max.</summary>
 internal sealed class BenchFigures

@@ -4,9 +4,9 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
-using static Steadfast.Cli.Bench.BenchSupport;
+using static Steadfast.Bench.BenchSupport;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>
 /// <c>steadfast bench-host</c> (hidden): the host process a workload runs in. It embeds the client, as an

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>
 /// A <c>steadfast bench-host</c> child process seen from the bench: the lines it prints, each stamped when it

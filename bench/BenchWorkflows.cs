@@ -1,6 +1,6 @@
 using Steadfast.Runtime;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>The benchmark workflow: three sequential activities, each returning its input + 1.</summary>
 public sealed class ThreeStepBench : Workflow<int, int>

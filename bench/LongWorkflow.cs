@@ -1,6 +1,6 @@
 using Steadfast.Runtime;
 
-namespace Steadfast.Cli.Bench;
+namespace Steadfast.Bench;
 
 /// <summary>Calls <see cref="PlusOne"/> <c>input</c> times in a row: a long history (2 events per call) for the inspection benchmark.</summary>
 public sealed class LongWorkflow : Workflow<int, int>
