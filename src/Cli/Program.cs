@@ -32,28 +32,18 @@ try
 {
     return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is OptionsValidationException or JournalFileException)
+catch (Exception e) when (ExitCodeOf(e) is { } code) // the errors a user can act on: their message, no stack trace
 {
     Console.Error.WriteLine(e.Message);
-    return 2;
+    return code;
 }
-catch (HistoryConflictException e)
+
+static int? ExitCodeOf(Exception e) => e switch
 {
-    Console.Error.WriteLine(e.Message);
-    return 4;
-}
-catch (NewerJournalException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 6;
-}
-catch (ReplicationException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 3;
-}
-catch (InspectionException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return e.ExitCode;
-}
+    OptionsValidationException or JournalFileException => 2,
+    ReplicationException => 3,
+    HistoryConflictException => 4,
+    NewerJournalException => 6,
+    InspectionException inspection => inspection.ExitCode,
+    _ => null,
+};

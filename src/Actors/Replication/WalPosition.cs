@@ -15,6 +15,7 @@ namespace Steadfast.Actors.Replication;
 public readonly record struct WalPosition(uint Salt1, uint Salt2, long End)
 {
     private const int WalHeaderBytes = 32;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (uint, uint)> LastChecked = new();
     private const int FrameHeaderBytes = 24;
 
     /// <summary>True when everything up to this position is included in <paramref name="replicated"/>.</summary>
@@ -44,7 +45,12 @@ public readonly record struct WalPosition(uint Salt1, uint Salt2, long End)
             var frames = BitConverter.ToUInt32(index[16..20]);
             var salt1 = BinaryPrimitives.ReadUInt32BigEndian(index[32..36]);
             var salt2 = BinaryPrimitives.ReadUInt32BigEndian(index[36..40]);
-            if (ReadHeader(databasePath + "-wal") != (salt1, salt2)) continue;
+            // The header is read only when the index shows a cycle not yet checked: not on every commit.
+            if (LastChecked.GetValueOrDefault(databasePath) != (salt1, salt2))
+            {
+                if (ReadHeader(databasePath + "-wal") != (salt1, salt2)) continue;
+                LastChecked[databasePath] = (salt1, salt2);
+            }
             var page = pageSize == 1 ? 65536 : pageSize;
             return new WalPosition(salt1, salt2, WalHeaderBytes + frames * (long)(page + FrameHeaderBytes));
         }

@@ -89,10 +89,10 @@ public sealed class JournalReader : IDisposable
     private List<ExecutionSummary> MarkUnreadable(List<ExecutionSummary> rows)
     {
         var unreadable = new Dictionary<string, UnreadableEvent>();
-        foreach (var chunk in rows.Where(r => r.Status == "Running").Select(r => r.WorkflowId).Chunk(500))
+        foreach (var chunk in rows.Where(r => r.Status == "Running").Select(r => r.WorkflowId).Chunk(PersistenceIdList.PerQuery))
         {
             using var cmd = _connection.CreateCommand();
-            var ids = string.Join(", ", chunk.Select((id, i) => cmd.Parameters.AddWithValue($"$p{i}", PersistenceIds.Of(id)).ParameterName));
+            var ids = PersistenceIdList.Bind(cmd, chunk.Select(PersistenceIds.Of));
             cmd.CommandText = $"SELECT persistence_id, sequence_number, manifest, message FROM journal WHERE persistence_id IN ({ids}) AND deleted = 0";
             using var r = cmd.ExecuteReader();
             while (r.Read())

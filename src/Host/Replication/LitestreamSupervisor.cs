@@ -18,9 +18,6 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
     private ReplicationWatermark? _watermark;
     private ShippedPositions? _shipped;
 
-    /// <summary>The latest status read from Litestream (empty until the first check).</summary>
-    public IReadOnlyList<ReplicaStatus> LastStatus { get; private set; } = [];
-
     /// <summary>The age of the oldest commit not yet on a replica (zero when caught up); null when replication is off.</summary>
     public TimeSpan? Lag => _watermark?.Lag;
 
@@ -190,8 +187,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             {
                 try
                 {
-                    LastStatus = await litestream.StatusAsync(stoppingToken);
-                    if (LastStatus.Count == 0) log.LogWarning("No replica holds a generation of {Database} yet", litestream.DatabasePath);
+                    if ((await litestream.StatusAsync(stoppingToken)).Count == 0) log.LogWarning("No replica holds a generation of {Database} yet", litestream.DatabasePath);
                 }
                 catch (ReplicationException e)
                 {
