@@ -40,8 +40,7 @@ internal static class StatusReport
         if (state.Started is { } started && !state.IsFinished)
         {
             engine = new WorkflowExecution(registry, started, settings.MaxPayloadBytes);
-            engine.Start();
-            foreach (var e in history.Skip(1)) engine.Apply(e);
+            engine.StartFrom(history);
         }
         return Of(workflowId, state, engine, settings.StatusRecentEvents);
     }

@@ -21,8 +21,7 @@ internal sealed partial class WorkflowActor
             return;
         }
         _engine = NewEngine(started);
-        _engine.Start();
-        foreach (var e in _state.Events.Skip(1)) _engine.Apply(e);
+        _engine.StartFrom(_state.Events);
         _log.Debug("Workflow {0} resumed after {1} events: {2}, {3} step(s) in flight", _workflowId, _state.Events.Count,
             _engine.Outcome.GetType().Name.Replace("Outcome", ""), _state.InFlight.Count);
         Progress([]);

@@ -65,6 +65,16 @@ public sealed class WorkflowExecution
     /// <summary>Names of the signals the code is waiting for now, in the order it started waiting.</summary>
     public IReadOnlyList<string> WaitingForSignals => _signalWaiters.Select(w => w.Name).ToList();
 
+    /// <summary>
+    /// Runs the code from the top and applies a recorded history after its <see cref="WorkflowStarted"/>: the state
+    /// recovery, a status from the journal and the replayer all rebuild this one way.
+    /// </summary>
+    public void StartFrom(IReadOnlyList<HistoryEvent> history)
+    {
+        Start();
+        foreach (var e in history.Skip(1)) Apply(e);
+    }
+
     /// <summary>Runs the workflow code from the top until it blocks.</summary>
     public void Start()
     {

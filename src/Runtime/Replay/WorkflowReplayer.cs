@@ -21,8 +21,7 @@ public static class WorkflowReplayer
                 $"The workflow code has no workflow named '{started.WorkflowType}' (it has: {string.Join(", ", registry.Workflows.Select(w => w.Name).Order())}).",
                 nameof(registry));
         var engine = new WorkflowExecution(registry, started);
-        engine.Start();
-        foreach (var e in history.Skip(1)) engine.Apply(e);
+        engine.StartFrom(history);
         return engine.Outcome;
     }
 
