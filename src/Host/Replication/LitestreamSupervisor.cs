@@ -157,9 +157,11 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
                 // generation record: the next start would not know the journal as the replica's history. Let it sync once.
                 var firstSync = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks,
                     (2 * (options.Replication.MonitorInterval + options.Replication.SyncInterval) + TimeSpan.FromSeconds(5)).Ticks));
+                // Only when something is at stake: no generation record yet, or commits no replica holds.
+                var generationRecord = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, $".{Path.GetFileName(options.DatabasePath)}-litestream", "generation");
                 try
                 {
-                    await shippedOnce.Task.WaitAsync(firstSync);
+                    if (!File.Exists(generationRecord) || _watermark!.PendingCommits > 0) await shippedOnce.Task.WaitAsync(firstSync);
                 }
                 catch (TimeoutException)
                 {
