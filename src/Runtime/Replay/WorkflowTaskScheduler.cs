@@ -8,7 +8,7 @@ internal sealed class WorkflowTaskScheduler : TaskScheduler
 {
     private readonly Queue<Task> _queue = new();
     private readonly Lock _gate = new();
-    private int _engineThread = -1;
+    private volatile int _engineThread = -1;
 
     /// <summary>Called when a task is queued from outside an engine call: workflow code escaped (Task.Run, Task.Delay, ConfigureAwait(false)).</summary>
     public Action? ForeignWorkQueued { get; set; }
@@ -38,13 +38,10 @@ internal sealed class WorkflowTaskScheduler : TaskScheduler
 
     protected override void QueueTask(Task task)
     {
-        bool foreign;
-        lock (_gate)
-        {
-            _queue.Enqueue(task);
-            foreign = _engineThread != Environment.CurrentManagedThreadId;
-        }
-        if (foreign) ForeignWorkQueued?.Invoke();
+        // Flag before the task is visible: an engine call still draining could otherwise run it and read the
+        // outcome (completed) before the violation is recorded.
+        if (_engineThread != Environment.CurrentManagedThreadId) ForeignWorkQueued?.Invoke();
+        lock (_gate) _queue.Enqueue(task);
     }
 
     // Inline execution would reorder continuations; everything goes through the FIFO queue.
