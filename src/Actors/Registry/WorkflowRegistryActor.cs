@@ -252,6 +252,10 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         persistence.JournalFor(null);
         persistence.SnapshotStoreFor(null);
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+        // Akka's scheduler starts its worker on first use and blocks every caller until that worker runs on the pool
+        // (seen in 1.5.73; cf. akka.net#7130): a burst of first recoveries, each scheduling its timeout, then held every pool thread for
+        // over a minute. Start it here, before any workflow actor exists.
+        Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
         QueryUnfinished();
     }
 
