@@ -1,3 +1,4 @@
+using Steadfast.Actors.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -51,7 +52,7 @@ internal static class BenchSupport
 
     public static long Scalar(string db, string sql)
     {
-        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        using var c = new SqliteConnection(ReadOnlyOpen.Shared(db, pooled: false));
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Steadfast.Actors.Storage;
 using Steadfast.Actors;
 using Steadfast.Cli.Inspection;
 using Steadfast.Hosting;

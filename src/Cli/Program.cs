@@ -45,5 +45,13 @@ static int? ExitCodeOf(Exception e) => e switch
     HistoryConflictException => 4,
     NewerJournalException => 6,
     InspectionException inspection => inspection.ExitCode,
+    JournalReadException read => read.Error switch
+    {
+        JournalReadError.MissingFile => 10,
+        JournalReadError.NotSqlite => 11,
+        JournalReadError.NotAJournal => 12,
+        JournalReadError.UnknownEventVersion => 13,
+        _ => 14, // UnknownWorkflow
+    },
     _ => null,
 };

@@ -26,12 +26,12 @@ public sealed class OverloadSpec : IDisposable
         var running = $"running-{Guid.NewGuid():N}";
         await host.Client.StartAsync(running, "AddsSignal", "1");
 
-        host.Registry.Tell(new RegistryProtocol.DiskPressure("Only 3 MB are free on the journal's volume"));
+        host.Registry.Tell(new DiskPressure("Only 3 MB are free on the journal's volume"));
         var refused = await host.Registry.Ask<object>(new StartWorkflow($"new-{Guid.NewGuid():N}", "Retrying", """{"value":1,"failuresBeforeSuccess":0}"""), Wait);
         var again = await host.Registry.Ask<object>(new StartWorkflow(running, "AddsSignal", "1"), Wait); // a known id: answered, not refused
         await host.Client.SignalAsync(running, "add", "2");
         var stats = await host.Client.GetRuntimeStatsAsync();
-        host.Registry.Tell(new RegistryProtocol.DiskPressure(null));
+        host.Registry.Tell(new DiskPressure(null));
         var fresh = $"fresh-{Guid.NewGuid():N}";
         await host.Client.StartAsync(fresh, "Retrying", """{"value":1,"failuresBeforeSuccess":0}""");
 

@@ -24,14 +24,6 @@ public static class StorageConfig
         DefaultTimeout = 30,
     }.ToString();
 
-    /// <summary>The connection string of Steadfast's own reads beside the plugin (host start, bulk recovery).</summary>
-    public static string ReadOnlyConnectionString(string databasePath) => new SqliteConnectionStringBuilder
-    {
-        DataSource = databasePath,
-        Mode = SqliteOpenMode.ReadOnly,
-        DefaultTimeout = 30,
-    }.ToString();
-
     /// <summary>
     /// The plugin's connection options for the file: the same connection string plus a per-connection
     /// <see cref="Storage.SqliteBusyTimeout"/> and <see cref="Storage.YieldBeforeDatabaseWork"/>, which HOCON

@@ -68,13 +68,6 @@ internal static class RegistryProtocol
     /// </summary>
     public sealed record Quarantined(string WorkflowId, string Reason);
 
-    /// <summary>
-    /// Host → registry: the journal's volume is low on space (<paramref name="Reason"/>), or no longer (null). While
-    /// low, new starts are refused <see cref="StartRejection.Overloaded"/> with the reason; workflows already running
-    /// go on while their writes succeed.
-    /// </summary>
-    public sealed record DiskPressure(string? Reason);
-
     /// <summary>Registry → itself: bring a workflow that stopped unexpectedly back.</summary>
     public sealed record Restart(string WorkflowId);
 

@@ -252,9 +252,10 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         persistence.JournalFor(null);
         persistence.SnapshotStoreFor(null);
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
-        // Akka's scheduler starts its worker on first use and blocks every caller until that worker runs on the pool
-        // (seen in 1.5.73; cf. akka.net#7130): a burst of first recoveries, each scheduling its timeout, then held every pool thread for
-        // over a minute. Start it here, before any workflow actor exists.
+        // Akka 1.5.73 starts its scheduler on first use: its loop is queued on the thread pool and every caller blocks a
+        // pool thread until that loop runs (cf. akka.net#7130). Hundreds of first recoveries (each schedules a timeout)
+        // then took every pool thread for 20-80 s (W4; JournalFailureSpec). Start it here, before any workflow exists,
+        // so every way of creating the registry (host, tests, embedders) gets it.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
         QueryUnfinished();
     }
@@ -373,7 +374,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             {
                 if (read.IsCompletedSuccessfully && read.Result.Unreadable.TryGetValue(id, out var unreadable)) return new StatusFromJournal(question, asker, null, unreadable);
                 return new StatusFromJournal(question, asker,
-                    read.IsCompletedSuccessfully && read.Result.Histories.TryGetValue(id, out var history) ? StatusReport.FromHistory(id, history, registry, settings) : null);
+                    read.IsCompletedSuccessfully && read.Result.Histories.TryGetValue(id, out var history) ? StatusReport.FromHistory(id, history, registry, settings.StatusRecentEvents, settings.MaxPayloadBytes) : null);
             }
             catch (Exception)
             {

@@ -10,7 +10,7 @@ namespace Steadfast.Actors.Storage;
 /// </summary>
 internal sealed class HighestSequenceNrReader(string databasePath)
 {
-    private readonly string _connectionString = StorageConfig.ReadOnlyConnectionString(databasePath);
+    private readonly string _connectionString = ReadOnlyOpen.Shared(databasePath);
     private readonly Lock _gate = new();
     private List<(string PersistenceId, TaskCompletionSource<long> Result)> _waiting = [];
     private bool _reading;

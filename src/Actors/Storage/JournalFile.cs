@@ -108,7 +108,7 @@ public static class JournalFile
         if (!HasSqliteHeader(path)) throw new JournalFileException($"{path} is not a SQLite database (wrong header); refusing to touch it.");
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
+            using var connection = new SqliteConnection(ReadOnlyOpen.Shared(path, pooled: false));
             connection.Open();
             using var cmd = connection.CreateCommand();
             cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";

@@ -14,9 +14,21 @@ public static class LifecycleIndexes
     /// <summary>The condition of a workflow's start row; queries must use this exact text for SQLite to use the index.</summary>
     public static readonly string Started = $"manifest = '{HistoryEventCodec.ManifestOf<WorkflowStarted>()}'";
 
+    private static readonly Dictionary<string, string> TerminalByStatus = new()
+    {
+        ["Completed"] = HistoryEventCodec.ManifestOf<WorkflowCompleted>(),
+        ["Failed"] = HistoryEventCodec.ManifestOf<WorkflowFailed>(),
+        ["Cancelled"] = HistoryEventCodec.ManifestOf<WorkflowCancelled>(),
+    };
+
     /// <summary>The condition of a workflow's terminal row; queries must use this exact text for SQLite to use the index.</summary>
-    public static readonly string Finished =
-        $"manifest IN ('{HistoryEventCodec.ManifestOf<WorkflowCompleted>()}', '{HistoryEventCodec.ManifestOf<WorkflowFailed>()}', '{HistoryEventCodec.ManifestOf<WorkflowCancelled>()}')";
+    public static readonly string Finished = $"manifest IN ({string.Join(", ", TerminalByStatus.Values.Select(m => $"'{m}'"))})";
+
+    /// <summary>The manifest of the terminal event that ends a workflow with <paramref name="status"/>; null for any other status.</summary>
+    public static string? TerminalManifest(string? status) => status is not null && TerminalByStatus.TryGetValue(status, out var m) ? m : null;
+
+    /// <summary>True for the manifest of a completed, failed or cancelled event.</summary>
+    public static bool IsTerminal(string manifest) => TerminalByStatus.ContainsValue(manifest);
 
     /// <summary>
     /// Creates the indexes when the plugin's journal table exists. A new journal gets its table from the plugin after

@@ -41,7 +41,7 @@ public static class UnfinishedWorkflows
     /// <summary>Reads the unfinished workflows of the journal at <paramref name="databasePath"/>.</summary>
     public static async Task<Found> FindAsync(string databasePath, CancellationToken cancellationToken = default)
     {
-        await using var connection = new SqliteConnection(StorageConfig.ReadOnlyConnectionString(databasePath));
+        await using var connection = new SqliteConnection(ReadOnlyOpen.Shared(databasePath));
         await connection.OpenAsync(cancellationToken);
         await using (var exists = connection.CreateCommand())
         {
@@ -77,7 +77,7 @@ public static class UnfinishedWorkflows
         await reader.DisposeAsync();
         // The workflows to recover now (without a snapshot) get their whole journal read here, in a few range queries.
         var wanted = all.Where(u => u is { Dormant: false, HasSnapshot: false }).Take(MaxPreloaded).Select(u => u.WorkflowId).ToList();
-        var read = await WorkflowHistories.ReadAsync(connection, wanted, cancellationToken);
+        var read = WorkflowHistories.ReadFor(connection, wanted, WorkflowHistories.Scope.Recovery, cancellationToken);
         return new(all.Select(u => read.Histories.TryGetValue(u.WorkflowId, out var h) ? u with { History = h }
             : read.Unreadable.TryGetValue(u.WorkflowId, out var bad) ? u with { Unreadable = bad } : u).ToList());
     }

@@ -18,37 +18,52 @@ public static class WorkflowHistories
         public static readonly Read Empty = new(new Dictionary<string, IReadOnlyList<HistoryEvent>>(), new Dictionary<string, UnreadableEvent>());
     }
 
-    /// <summary>The histories of <paramref name="workflowIds"/> in the journal at <paramref name="databasePath"/>.</summary>
-    public static async Task<Read> ReadAsync(string databasePath, IReadOnlyCollection<string> workflowIds,
-        CancellationToken cancellationToken = default)
+    /// <summary>The histories of <paramref name="workflowIds"/> in the journal at <paramref name="databasePath"/>, for recovery.</summary>
+    public static Task<Read> ReadAsync(string databasePath, IReadOnlyCollection<string> workflowIds, CancellationToken cancellationToken = default)
     {
-        await using var connection = new SqliteConnection(StorageConfig.ReadOnlyConnectionString(databasePath));
-        await connection.OpenAsync(cancellationToken);
-        return await ReadAsync(connection, workflowIds, cancellationToken);
+        using var connection = new SqliteConnection(ReadOnlyOpen.Shared(databasePath));
+        connection.Open();
+        return Task.FromResult(ReadFor(connection, workflowIds, Scope.Recovery, cancellationToken));
+    }
+
+    /// <summary>Which rows a read takes: recovery leaves out a workflow with a snapshot; inspection reads every journal row.</summary>
+    public enum Scope
+    {
+        /// <summary>
+        /// Leaves out an id with a snapshot (recovery reads the snapshot and the tail, and must know it exists to replace
+        /// it later) or with a gap in its sequence numbers: the plugin's own recovery handles those.
+        /// </summary>
+        Recovery,
+
+        /// <summary>Every journal row of each id (the journal is never truncated: a snapshot only shortens recovery).</summary>
+        Inspection,
     }
 
     /// <summary>
-    /// The histories of <paramref name="workflowIds"/> (ids without the <c>workflow-</c> prefix). An id with no rows, with
-    /// a snapshot (recovery reads the snapshot and the tail, and must know it exists to replace it later) or with a gap in
-    /// its sequence numbers is left out: the plugin's own recovery handles it.
+    /// The histories of <paramref name="workflowIds"/> (ids without the <c>workflow-</c> prefix) on an open connection.
+    /// An id with no rows is left out. Synchronous: Microsoft.Data.Sqlite runs its "async" calls synchronously anyway.
     /// </summary>
-    public static async Task<Read> ReadAsync(SqliteConnection connection, IReadOnlyCollection<string> workflowIds,
+    public static Read ReadFor(SqliteConnection connection, IReadOnlyCollection<string> workflowIds, Scope scope,
         CancellationToken cancellationToken = default)
     {
         var histories = new Dictionary<string, List<HistoryEvent>>();
         var gaps = new HashSet<string>();
         var unreadable = new Dictionary<string, UnreadableEvent>();
+        var withoutSnapshotted = scope == Scope.Recovery
+            ? "AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = journal.persistence_id)"
+            : "";
         foreach (var chunk in workflowIds.Chunk(PersistenceIdList.PerQuery))
         {
-            await using var command = connection.CreateCommand();
+            cancellationToken.ThrowIfCancellationRequested();
+            using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT persistence_id, sequence_number, manifest, message FROM journal
                 WHERE persistence_id IN ({PersistenceIdList.Bind(command, chunk.Select(PersistenceIds.Of))}) AND deleted = 0
-                  AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = journal.persistence_id)
+                  {withoutSnapshotted}
                 ORDER BY persistence_id, sequence_number
                 """;
-            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
+            using var rows = command.ExecuteReader();
+            while (rows.Read())
             {
                 var id = PersistenceIds.WorkflowIdOf(rows.GetString(0))!;
                 var events = histories.TryGetValue(id, out var list) ? list : histories[id] = [];

@@ -4,11 +4,14 @@ using Steadfast.Runtime.Replay;
 
 namespace Steadfast.Actors;
 
-/// <summary>Builds a <see cref="WorkflowStatus"/> from what the journal says and what the re-run code waits on.</summary>
-internal static class StatusReport
+/// <summary>
+/// Builds a <see cref="WorkflowStatus"/> from what the journal says and what the re-run code waits on: the one mapping
+/// of a history to a status, result and error, used by the workflow actor, the registry and <c>steadfast show</c>.
+/// </summary>
+public static class StatusReport
 {
     /// <summary>The status of a workflow whose journal folds to <paramref name="state"/> and whose code is at <paramref name="engine"/>.</summary>
-    public static WorkflowStatus Of(string workflowId, ExecutionState state, WorkflowExecution? engine, int recentEvents)
+    internal static WorkflowStatus Of(string workflowId, ExecutionState state, WorkflowExecution? engine, int recentEvents)
     {
         if (state.Started is not { } started) return WorkflowStatus.NotFound(workflowId);
         var (status, result, error) = state.Terminal switch
@@ -30,18 +33,21 @@ internal static class StatusReport
     }
 
     /// <summary>
-    /// The status of a workflow that is not in memory, from its history: the code is re-run against it (executing
-    /// nothing), as recovery would, but no actor is started and nothing is journaled.
+    /// The status of a workflow that is not in memory, from its history. With <paramref name="code"/>, an unfinished
+    /// workflow's code is re-run against the history (executing nothing, as recovery would) to tell Suspended from
+    /// Running and to name the signals it waits for; without it, an unfinished workflow is Running.
     /// </summary>
-    public static WorkflowStatus FromHistory(string workflowId, IReadOnlyList<HistoryEvent> history, SteadfastRegistry registry, SteadfastSettings settings)
+    /// <exception cref="ArgumentException">The workflow type is not in <paramref name="code"/>.</exception>
+    public static WorkflowStatus FromHistory(string workflowId, IReadOnlyList<HistoryEvent> history, SteadfastRegistry? code,
+        int recentEvents = 10, int maxPayloadBytes = 1 << 20)
     {
         var state = ExecutionState.From(history);
         WorkflowExecution? engine = null;
-        if (state.Started is { } started && !state.IsFinished)
+        if (code is not null && state.Started is { } started && !state.IsFinished)
         {
-            engine = new WorkflowExecution(registry, started, settings.MaxPayloadBytes);
+            engine = new WorkflowExecution(code, started, maxPayloadBytes);
             engine.StartFrom(history);
         }
-        return Of(workflowId, state, engine, settings.StatusRecentEvents);
+        return Of(workflowId, state, engine, recentEvents);
     }
 }

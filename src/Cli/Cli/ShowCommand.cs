@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
+using Steadfast.Actors.Storage;
 using Steadfast.Actors;
 using Steadfast.Cli.Inspection;
 using Steadfast.Runtime.History;
-using Steadfast.Runtime.Replay;
 
 namespace Steadfast.Cli.Cli;
 
@@ -23,18 +23,10 @@ internal static class ShowCommand
             var history = reader.History(p.GetValue(id)!);
             var state = ExecutionState.From(history);
             var started = state.Started!;
-            var divergence = p.GetValue(workflows) is { } dll && !state.IsFinished
-                ? (Replayer.Replay(WorkflowCodeLoader.Load(dll), history) as SuspendedOutcome)?.Divergence
-                : null;
-            var (status, result, error) = state.Terminal switch
-            {
-                WorkflowCompleted c => ("Completed", c.ResultJson, (string?)null),
-                WorkflowFailed f => ("Failed", null, $"{f.ErrorType}: {f.ErrorMessage}"),
-                WorkflowCancelled c => ("Cancelled", null, $"cancelled: {c.Reason}"),
-                _ when divergence is not null => ("Suspended", null, divergence.Message),
-                _ => ("Running", (string?)null, (string?)null),
-            };
-            var waiting = state.PendingDescriptions().ToList();
+            var code = p.GetValue(workflows) is { } dll && !state.IsFinished ? WorkflowCodeLoader.Load(dll) : null;
+            var report = Replayer.Status(started.WorkflowId, history, code);
+            var (status, result, error) = (report.Status.ToString(), report.ResultJson, report.Error);
+            var waiting = report.WaitingOn;
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -56,7 +48,7 @@ internal static class ShowCommand
             if (error is not null) Console.WriteLine($"error      {error}");
             if (waiting.Count > 0) Console.WriteLine($"waiting on {string.Join("; ", waiting)}");
             Console.WriteLine($"steps      {state.Steps}, events {history.Count}");
-            if (!state.IsFinished && divergence is null && p.GetValue(workflows) is null)
+            if (!state.IsFinished && code is null)
                 Console.WriteLine("(a Suspended workflow looks Running here: pass --workflows <assembly> to replay it)");
             return 0;
         });

@@ -15,16 +15,7 @@ public enum InspectionError
 {
     /// <summary>The replay diverged from the journal.</summary>
     Diverged = 1,
-    /// <summary>The file does not exist.</summary>
-    MissingFile = 10,
-    /// <summary>The file is not a SQLite database.</summary>
-    NotSqlite = 11,
-    /// <summary>A SQLite database without a Steadfast journal.</summary>
-    NotAJournal = 12,
-    /// <summary>An event this version cannot read (written by a newer version).</summary>
-    UnknownEventVersion = 13,
-    /// <summary>No workflow has that id.</summary>
-    UnknownWorkflow = 14,
+    // 10-14: the journal could not be read (JournalReadException, mapped in Program.ExitCodeOf).
     /// <summary>The workflow code could not be loaded for a replay.</summary>
     NoWorkflowCode = 15,
 }

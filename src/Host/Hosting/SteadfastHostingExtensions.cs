@@ -28,7 +28,6 @@ public static class SteadfastHostingExtensions
         builder.AddHocon(SteadfastSettings.Reference, HoconAddMode.Append);
         builder.WithActors((system, actors, resolver) =>
         {
-            SchedulerStart.Now(system);
             JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();

@@ -1,3 +1,4 @@
+using Steadfast.Actors.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Steadfast.Hosting.Replication;
@@ -33,7 +34,7 @@ internal static class LocalJournalCheck
         if (new FileInfo(databasePath).Length == 0) return 0;
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            using var connection = new SqliteConnection(ReadOnlyOpen.Shared(databasePath, pooled: false));
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal') THEN (SELECT COUNT(*) FROM journal) ELSE 0 END";

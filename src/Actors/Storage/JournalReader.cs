@@ -1,9 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Steadfast.Actors;
-using Steadfast.Actors.Storage;
 using Steadfast.Runtime.History;
 
-namespace Steadfast.Cli.Inspection;
+namespace Steadfast.Actors.Storage;
 
 /// <summary>
 /// Reads a Steadfast journal file without writing to it or beside it (see <see cref="ReadOnlyOpen"/>; a live journal
@@ -22,12 +20,12 @@ public sealed class JournalReader : IDisposable
     }
 
     /// <summary>Opens <paramref name="path"/> read-only after checking it is a Steadfast journal.</summary>
-    /// <exception cref="InspectionException">Missing file, not SQLite, or not a Steadfast journal.</exception>
+    /// <exception cref="JournalReadException">Missing file, not SQLite, or not a Steadfast journal.</exception>
     public static JournalReader Open(string path)
     {
         var full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new InspectionException(InspectionError.MissingFile, $"{full} does not exist.");
-        if (!JournalFile.HasSqliteHeader(full)) throw new InspectionException(InspectionError.NotSqlite, $"{full} is not a SQLite database.");
+        if (!File.Exists(full)) throw new JournalReadException(JournalReadError.MissingFile, $"{full} does not exist.");
+        if (!JournalFile.HasSqliteHeader(full)) throw new JournalReadException(JournalReadError.NotSqlite, $"{full} is not a SQLite database.");
         var open = ReadOnlyOpen.For(full);
         var connection = new SqliteConnection(open.ConnectionString);
         try
@@ -36,14 +34,14 @@ public sealed class JournalReader : IDisposable
             using var check = connection.CreateCommand();
             check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tags')";
             if ((long)check.ExecuteScalar()! != 2)
-                throw new InspectionException(InspectionError.NotAJournal, $"{full} is a SQLite database but not a Steadfast journal (no journal and tags tables).");
+                throw new JournalReadException(JournalReadError.NotAJournal, $"{full} is a SQLite database but not a Steadfast journal (no journal and tags tables).");
             return new JournalReader(connection, open);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
             open.Dispose();
-            throw new InspectionException(InspectionError.NotSqlite, $"{full} cannot be read as SQLite: {e.Message}");
+            throw new JournalReadException(JournalReadError.NotSqlite, $"{full} cannot be read as SQLite: {e.Message}");
         }
         catch
         {
@@ -54,23 +52,16 @@ public sealed class JournalReader : IDisposable
     }
 
     /// <summary>One workflow's events in journal order.</summary>
-    /// <exception cref="InspectionException">Unknown id, or an event this version cannot read.</exception>
+    /// <exception cref="JournalReadException">Unknown id, or an event this version cannot read.</exception>
     public IReadOnlyList<HistoryEvent> History(string workflowId)
     {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = "SELECT message, manifest FROM journal WHERE persistence_id = $p AND deleted = 0 ORDER BY sequence_number";
-        cmd.Parameters.AddWithValue("$p", PersistenceIds.Of(workflowId));
-        var events = new List<HistoryEvent>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            var sequenceNr = events.Count + 1L;
-            if (UnreadableEvent.TryDecode(workflowId, sequenceNr, (byte[])r.GetValue(0), r.GetString(1), out var unreadable) is { } e) events.Add(e);
-            else throw new InspectionException(InspectionError.UnknownEventVersion, "The " + unreadable!.Describe() +
+        var read = WorkflowHistories.ReadFor(_connection, [workflowId], WorkflowHistories.Scope.Inspection);
+        if (read.Unreadable.TryGetValue(workflowId, out var unreadable))
+            throw new JournalReadException(JournalReadError.UnknownEventVersion, "The " + unreadable.Describe() +
                 (unreadable.Reason.StartsWith("written by a newer", StringComparison.Ordinal) ? $" (Unknown history event '{unreadable.Manifest}')" : ""));
-        }
-        if (events.Count == 0) throw new InspectionException(InspectionError.UnknownWorkflow, $"No workflow has the id '{Echo.Clip(workflowId)}' in this journal.");
-        return events;
+        return read.Histories.TryGetValue(workflowId, out var events)
+            ? events
+            : throw new JournalReadException(JournalReadError.UnknownWorkflow, $"No workflow has the id '{Echo.Clip(workflowId)}' in this journal.");
     }
 
     /// <summary>
@@ -88,20 +79,8 @@ public sealed class JournalReader : IDisposable
     /// <summary>Running rows whose history holds an unreadable event become Faulted, with the reason.</summary>
     private List<ExecutionSummary> MarkUnreadable(List<ExecutionSummary> rows)
     {
-        var unreadable = new Dictionary<string, UnreadableEvent>();
-        foreach (var chunk in rows.Where(r => r.Status == "Running").Select(r => r.WorkflowId).Chunk(PersistenceIdList.PerQuery))
-        {
-            using var cmd = _connection.CreateCommand();
-            var ids = PersistenceIdList.Bind(cmd, chunk.Select(PersistenceIds.Of));
-            cmd.CommandText = $"SELECT persistence_id, sequence_number, manifest, message FROM journal WHERE persistence_id IN ({ids}) AND deleted = 0";
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                var id = PersistenceIds.WorkflowIdOf(r.GetString(0))!;
-                if (unreadable.ContainsKey(id)) continue;
-                if (UnreadableEvent.TryDecode(id, r.GetInt64(1), (byte[])r.GetValue(3), r.GetString(2), out var problem) is null) unreadable[id] = problem!;
-            }
-        }
+        var unreadable = WorkflowHistories.ReadFor(_connection, rows.Where(r => r.Status == "Running").Select(r => r.WorkflowId).ToList(),
+            WorkflowHistories.Scope.Inspection).Unreadable;
         return rows.Select(r => unreadable.TryGetValue(r.WorkflowId, out var u) ? r with { Status = "Faulted", Unreadable = u.Describe() } : r).ToList();
     }
 
@@ -128,13 +107,14 @@ public sealed class JournalReader : IDisposable
             JOIN journal l ON l.ordering = e.last_row
             WHERE ($type IS NULL OR type = $type)
               AND ($status IS NULL
-                   OR ($status = 'Running' AND l.manifest NOT IN ('WorkflowCompleted.v1', 'WorkflowFailed.v1', 'WorkflowCancelled.v1'))
-                   OR l.manifest = 'Workflow' || $status || '.v1')
+                   OR ($status = 'Running' AND NOT l.{{LifecycleIndexes.Finished}})
+                   OR l.manifest = $terminal)
             ORDER BY e.started_row DESC
             LIMIT $limit OFFSET $offset
             """;
         cmd.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$terminal", (object?)LifecycleIndexes.TerminalManifest(status) ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$limit", limit);
         cmd.Parameters.AddWithValue("$offset", offset);
         var rows = new List<ExecutionSummary>();
@@ -142,7 +122,7 @@ public sealed class JournalReader : IDisposable
         while (r.Read())
         {
             var last = r.GetString(3).Split('.')[0];
-            var terminal = last is "WorkflowCompleted" or "WorkflowFailed" or "WorkflowCancelled";
+            var terminal = LifecycleIndexes.IsTerminal(r.GetString(3));
             rows.Add(new ExecutionSummary(
                 PersistenceIds.WorkflowIdOf(r.GetString(0))!,
                 r.IsDBNull(1) ? "?" : r.GetString(1),
@@ -155,6 +135,7 @@ public sealed class JournalReader : IDisposable
         return rows;
     }
 
+    /// <summary>Closes the file (and removes a private copy).</summary>
     public void Dispose()
     {
         _connection.Dispose();

@@ -1,4 +1,4 @@
-namespace Steadfast.Cli.Inspection;
+namespace Steadfast.Actors.Storage;
 
 /// <summary>One line of <c>steadfast list</c>.</summary>
 /// <param name="WorkflowId">The id.</param>

@@ -1,13 +1,22 @@
 using System.Collections.Immutable;
-using Steadfast.Runtime.History;
 
-namespace Steadfast.Actors;
+namespace Steadfast.Runtime.History;
 
 /// <summary>
-/// What the journal says about one workflow. Immutable; <see cref="Apply"/> is the one way it changes, used
-/// by recovery and by persist callbacks alike.
+/// What the journal says about one workflow: the pure fold of its events, without running any code. Immutable;
+/// <see cref="Apply"/> is the one way it changes, used by the workflow actor (recovery and persist callbacks), the
+/// status read from the journal and the inspector. The engine (<see cref="Replay.WorkflowExecution"/>) folds the
+/// same events into the code's own awaits; this fold is the bookkeeping around it: what runs, what is due, what ended.
 /// </summary>
-internal sealed record ExecutionState(
+/// <param name="Started">The start event; null before it is journaled.</param>
+/// <param name="Events">Every event so far, in journal order.</param>
+/// <param name="InFlight">Activities scheduled and not yet resolved, by step.</param>
+/// <param name="Timers">Timers started and not yet fired, by step.</param>
+/// <param name="Children">Child workflows started and not yet finished, by step.</param>
+/// <param name="FailedAttempts">For an in-flight activity: its last journaled failed attempt.</param>
+/// <param name="CancelReason">Why cancellation was requested; null if it was not.</param>
+/// <param name="Terminal">The completed, failed or cancelled event; null while unfinished.</param>
+public sealed record ExecutionState(
     WorkflowStarted? Started,
     ImmutableList<HistoryEvent> Events,
     ImmutableSortedDictionary<int, ActivityScheduled> InFlight,
@@ -17,12 +26,15 @@ internal sealed record ExecutionState(
     string? CancelReason,
     HistoryEvent? Terminal)
 {
+    /// <summary>Before any event.</summary>
     public static ExecutionState Empty { get; } = new(null, [],
         ImmutableSortedDictionary<int, ActivityScheduled>.Empty, ImmutableSortedDictionary<int, TimerStarted>.Empty,
         ImmutableSortedDictionary<int, ChildWorkflowStarted>.Empty, ImmutableDictionary<int, int>.Empty, null, null);
 
+    /// <summary>The start is journaled.</summary>
     public bool IsStarted => Started is not null;
 
+    /// <summary>A terminal event is journaled.</summary>
     public bool IsFinished => Terminal is not null;
 
     /// <summary>No activity and no child workflow is pending: only timers and signals can move it on.</summary>
@@ -38,6 +50,7 @@ internal sealed record ExecutionState(
     public bool IsPending(int sequence) =>
         InFlight.ContainsKey(sequence) || Timers.ContainsKey(sequence) || Children.ContainsKey(sequence);
 
+    /// <summary>The state after <paramref name="e"/>, the next event in journal order.</summary>
     public ExecutionState Apply(HistoryEvent e)
     {
         var next = this with { Events = Events.Add(e) };
@@ -66,6 +79,7 @@ internal sealed record ExecutionState(
             .Concat(Timers.Values.Select(t => $"timer (step {t.Sequence}) due {t.FireAt:O}"))
             .Concat(Children.Values.Select(c => $"child {c.WorkflowType} '{c.ChildId}' (step {c.Sequence})"));
 
+    /// <summary>The fold of <paramref name="events"/> from <see cref="Empty"/>.</summary>
     public static ExecutionState From(IEnumerable<HistoryEvent> events) => events.Aggregate(Empty, (s, e) => s.Apply(e));
 
     /// <summary>The attempt a runner starts with for an in-flight step (after a restart, the one after the last journaled failure).</summary>

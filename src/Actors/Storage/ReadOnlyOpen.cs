@@ -1,16 +1,18 @@
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
-namespace Steadfast.Cli.Inspection;
+namespace Steadfast.Actors.Storage;
 
 /// <summary>
-/// How inspection opens a journal so that it cannot write next to it. SQLite in WAL mode creates <c>-wal</c> and
+/// The one place that builds read-only connections to a journal. <see cref="Shared"/>: reads beside a writer (host
+/// start, bulk recovery, checks before a start), sharing its WAL. <see cref="For"/>: how inspection opens a journal
+/// so that it cannot write next to it. SQLite in WAL mode creates <c>-wal</c> and
 /// <c>-shm</c> files even for a read-only connection, and fails on a read-only mount or another user's file. So:
 /// a journal a process is writing (it holds SQLite's lock in <c>-shm</c>) is read the normal read-only way, sharing
 /// that writer's files; a file nobody writes is opened <c>immutable=1</c>, which reads no WAL and writes nothing —
 /// unless a crashed writer left commits in its WAL, in which case a private copy of the file and its WAL is read.
 /// </summary>
-internal sealed class ReadOnlyOpen : IDisposable
+public sealed class ReadOnlyOpen : IDisposable
 {
     private const int WalHeaderBytes = 32;
     private readonly string? _scratch;
@@ -24,26 +26,30 @@ internal sealed class ReadOnlyOpen : IDisposable
     /// <summary>The connection string to open.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>A read-only connection string that shares the writer's WAL; <paramref name="pooled"/> for a host's repeated reads.</summary>
+    public static string Shared(string databasePath, bool pooled = true) => Builder(databasePath, pooled).ToString();
+
+    /// <summary>How to open <paramref name="path"/> for inspection without writing next to it; dispose to remove a private copy.</summary>
     public static ReadOnlyOpen For(string path)
     {
         var wal = path + "-wal";
         if (WriterHoldsLock(path + "-shm"))
-            return new ReadOnlyOpen(Builder(path, SqliteOpenMode.ReadOnly).ToString(), null);
+            return new ReadOnlyOpen(Builder(path).ToString(), null);
         if (File.Exists(wal) && new FileInfo(wal).Length > WalHeaderBytes)
         {
             var scratch = Directory.CreateTempSubdirectory("steadfast-inspect-").FullName;
             var copy = Path.Combine(scratch, Path.GetFileName(path));
             File.Copy(path, copy);
             File.Copy(wal, copy + "-wal");
-            return new ReadOnlyOpen(Builder(copy, SqliteOpenMode.ReadOnly).ToString(), scratch);
+            return new ReadOnlyOpen(Builder(copy).ToString(), scratch);
         }
         // immutable: SQLite assumes nobody changes the file, takes no locks and never looks for a WAL.
         var uri = "file:" + Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
-        return new ReadOnlyOpen(Builder(uri, SqliteOpenMode.ReadOnly).ToString(), null);
+        return new ReadOnlyOpen(Builder(uri).ToString(), null);
     }
 
-    private static SqliteConnectionStringBuilder Builder(string dataSource, SqliteOpenMode mode) =>
-        new() { DataSource = dataSource, Mode = mode, Pooling = false, DefaultTimeout = 30 };
+    private static SqliteConnectionStringBuilder Builder(string dataSource, bool pooled = false) =>
+        new() { DataSource = dataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = pooled, DefaultTimeout = 30 };
 
     /// <summary>
     /// True when some process has the journal open through SQLite: every connection to a WAL database holds a
@@ -73,6 +79,7 @@ internal sealed class ReadOnlyOpen : IDisposable
         }
     }
 
+    /// <summary>Removes the private copy, if one was made.</summary>
     public void Dispose()
     {
         if (_scratch is null) return;
