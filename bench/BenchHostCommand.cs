@@ -38,7 +38,7 @@ internal static class BenchHostCommand
             var db = Path.Combine(dir, "steadfast.db");
             switch (p.GetValue(role))
             {
-                case "w1": await Throughput(new WorkflowClient(client.Registry, TimeSpan.FromMinutes(10)), db, n, p.GetValue(runs), c); break; // a batch of 100,000 waits its turn
+                case "w1": await Throughput(new WorkflowClient(client.Router, TimeSpan.FromMinutes(10)), db, n, p.GetValue(runs), c); break; // a batch of 100,000 waits its turn
                 case "w2": await Latency(client, n, p.GetValue(runs), c); break;
                 case "w3-start": await StartAndHang(client, nameof(SleepThenTwoSteps), n, c); break;
                 case "w3-resume": await AwaitAll(client, n, c); break;

@@ -101,7 +101,7 @@ internal static class ReplicationBench
         using var scratch = new Scratch();
         using var host = BuildHost(Path.Combine(scratch.Path, "data"), Path.Combine(scratch.Path, "replica"), interval, acknowledgeAfterReplicated: acknowledge);
         await host.StartAsync(cancel);
-        var client = new WorkflowClient(host.Services.GetRequiredService<WorkflowClient>().Registry, TimeSpan.FromMinutes(10));
+        var client = new WorkflowClient(host.Services.GetRequiredService<WorkflowClient>().Router, TimeSpan.FromMinutes(10));
         await client.StartAsync("warm-up", nameof(ThreeStepBench), "0", cancel);
         await client.WaitAsync("warm-up", TimeSpan.FromMinutes(1), cancel);
         var clock = Stopwatch.StartNew();

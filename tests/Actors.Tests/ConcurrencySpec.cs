@@ -75,7 +75,7 @@ public sealed class ConcurrencySpec : IDisposable
     public async Task Cancel_racing_passivation_should_be_acknowledged_and_compensate_at_once()
     {
         await using var host = _journal.StartHost(TestRegistry.Create(), "cancel-race");
-        var impatient = new WorkflowClient(host.Registry, TimeSpan.FromSeconds(5));
+        var impatient = new WorkflowClient(host.Router, TimeSpan.FromSeconds(5));
         var ids = Enumerable.Range(0, 20).Select(i => $"nap-{Guid.NewGuid():N}").ToList();
         await Task.WhenAll(ids.Select(id => host.Client.StartAsync(id, "SleepsUntilCancelled", 7)));
 

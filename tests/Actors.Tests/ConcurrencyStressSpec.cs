@@ -41,7 +41,7 @@ public sealed class ConcurrencyStressSpec(ITestOutputHelper output) : IDisposabl
             steadfast.max-concurrent-activities = 3
             """));
         var replies = new Replies(host.System);
-        var client = new WorkflowClient(host.Registry, RequestTimeout);
+        var client = new WorkflowClient(host.Router, RequestTimeout);
         var prefix = $"s{seed}-{Guid.NewGuid().ToString("N")[..6]}";
         var clock = Stopwatch.StartNew();
 
@@ -127,7 +127,7 @@ public sealed class ConcurrencyStressSpec(ITestOutputHelper output) : IDisposabl
 
     /// <summary>One signal, one Ask: the client's own re-send after a timeout would hide a lost answer.</summary>
     private static Task Signal(WorkflowClient client, string id, int go) =>
-        client.Registry.Ask<SignalAccepted>(new SignalWorkflow(id, "go", go.ToString()), RequestTimeout);
+        client.Router.Ask<SignalAccepted>(new SignalWorkflow(id, "go", go.ToString()), RequestTimeout);
 
     private static async Task Later(int milliseconds, Func<Task> request)
     {

@@ -27,7 +27,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
             }
             """).WithFallback(SqliteJournal.SteadfastOverrides).WithFallback(SteadfastSettings.Reference), "journal-failure")
     {
-        _registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config),
+        _registry = Sys.ActorOf(WorkflowRouter.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config),
             SqliteJournal.Services(), reads: null), "steadfast");
         _client = new WorkflowClient(_registry, Wait);
         _journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
@@ -182,7 +182,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
         var id = $"jf-start-{Guid.NewGuid():N}";
         await _journal.OnWrite.Fail();
 
-        // The failed write stops the actor; the start goes back to the registry and is retried by the next
+        // The failed write stops the actor; the start goes back to the router and is retried by the next
         // incarnation: not acknowledged meanwhile, and not lost.
         var start = _client.StartAsync(id, "ThreeSteps", "1");
         await AwaitAssertAsync(async () => Assert.Equal(ExecutionStatus.Faulted, (await _client.GetStatusAsync(id)).Status), Wait);

@@ -26,12 +26,12 @@ public sealed class OverloadSpec : IDisposable
         var running = $"running-{Guid.NewGuid():N}";
         await host.Client.StartAsync(running, "AddsSignal", "1");
 
-        host.Registry.Tell(new DiskPressure("Only 3 MB are free on the journal's volume"));
-        var refused = await host.Registry.Ask<object>(new StartWorkflow($"new-{Guid.NewGuid():N}", "Retrying", """{"value":1,"failuresBeforeSuccess":0}"""), Wait);
-        var again = await host.Registry.Ask<object>(new StartWorkflow(running, "AddsSignal", "1"), Wait); // a known id: answered, not refused
+        host.Router.Tell(new DiskPressure("Only 3 MB are free on the journal's volume"));
+        var refused = await host.Router.Ask<object>(new StartWorkflow($"new-{Guid.NewGuid():N}", "Retrying", """{"value":1,"failuresBeforeSuccess":0}"""), Wait);
+        var again = await host.Router.Ask<object>(new StartWorkflow(running, "AddsSignal", "1"), Wait); // a known id: answered, not refused
         await host.Client.SignalAsync(running, "add", "2");
         var stats = await host.Client.GetRuntimeStatsAsync();
-        host.Registry.Tell(new DiskPressure(null));
+        host.Router.Tell(new DiskPressure(null));
         var fresh = $"fresh-{Guid.NewGuid():N}";
         await host.Client.StartAsync(fresh, "Retrying", """{"value":1,"failuresBeforeSuccess":0}""");
 
@@ -52,7 +52,7 @@ public sealed class OverloadSpec : IDisposable
 
         // Raw Asks, no client retry: every answer is seen as the host gave it.
         var replies = await Task.WhenAll(ids.Select(id =>
-            host.Registry.Ask<object>(new StartWorkflow(id, "StressFanOut", PayloadCodec.Serialize(new StressPlan(2, 30, 0))), TimeSpan.FromSeconds(30))));
+            host.Router.Ask<object>(new StartWorkflow(id, "StressFanOut", PayloadCodec.Serialize(new StressPlan(2, 30, 0))), TimeSpan.FromSeconds(30))));
         var accepted = ids.Where((_, i) => replies[i] is WorkflowAccepted { Created: true }).ToList();
         var overloaded = replies.OfType<StartRejected>().Where(r => r.Reason == StartRejection.Overloaded).ToList();
         Assert.Equal(ids.Count, accepted.Count + overloaded.Count); // nothing else
@@ -73,7 +73,7 @@ public sealed class OverloadSpec : IDisposable
     public async Task Client_should_retry_overloaded_starts_until_every_workflow_has_run()
     {
         await using var host = _journal.StartHost(TestRegistry.Create(), "overload-client", SmallBounds);
-        var client = new WorkflowClient(host.Registry, TimeSpan.FromMinutes(2));
+        var client = new WorkflowClient(host.Router, TimeSpan.FromMinutes(2));
         var ids = Enumerable.Range(0, 300).Select(i => $"patient-{i}-{Guid.NewGuid():N}").ToList();
 
         await Task.WhenAll(ids.Select(id => client.StartAsync(id, "StressFanOut", new StressPlan(2, 10, 0))));
@@ -103,7 +103,7 @@ public sealed class OverloadSpec : IDisposable
         Assert.True((await second.Client.GetRuntimeStatsAsync()).ResumeDone);
     }
 
-    /// <summary>Samples the registry's workflows in flight every 20 ms until disposed.</summary>
+    /// <summary>Samples the router's workflows in flight every 20 ms until disposed.</summary>
     private static IAsyncDisposable WatchInFlight(TestHost host, out StrongBox<int> max)
     {
         var box = max = new StrongBox<int>();

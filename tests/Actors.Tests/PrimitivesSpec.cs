@@ -76,10 +76,10 @@ public sealed class PrimitivesSpec : IDisposable
         await host.Client.StartAsync(id, "ThreeSteps", "1");
         await AwaitAsync(async () => Assert.Contains("activity GatedIncrement (step 2, attempt 1)", (await host.Client.GetStatusAsync(id)).WaitingOn));
 
-        // The registry starts stopping it; the questions enqueued behind that are buffered until it has
+        // The router starts stopping it; the questions enqueued behind that are buffered until it has
         // stopped, then go to its next incarnation, and must still reach their askers.
-        var quick = new WorkflowClient(host.Registry, TimeSpan.FromSeconds(5));
-        host.Registry.Tell(new RegistryProtocol.Passivate(id, Dormant: false, HasSnapshot: false, WakeAt: null), Akka.Actor.ActorRefs.NoSender);
+        var quick = new WorkflowClient(host.Router, TimeSpan.FromSeconds(5));
+        host.Router.Tell(new RouterProtocol.Passivate(id, Dormant: false, HasSnapshot: false, WakeAt: null), Akka.Actor.ActorRefs.NoSender);
         var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => quick.GetStatusAsync(id)));
         Assert.All(answers, s => Assert.Equal(ExecutionStatus.Running, s.Status));
 
@@ -97,7 +97,7 @@ public sealed class PrimitivesSpec : IDisposable
         Assert.Equal(1, (await host.Client.GetRuntimeStatsAsync()).DormantWorkflows);
         Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'TimerFired.v1'"));
 
-        // Nobody asks: the registry's wake-up brings it back when the timer is due, and it finishes.
+        // Nobody asks: the router's wake-up brings it back when the timer is due, and it finishes.
         await AwaitAsync(() => Check(() => Assert.Equal(1,
             _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'WorkflowCompleted.v1'"))));
         Assert.Equal("2501", (await host.Client.GetStatusAsync(id)).ResultJson);
@@ -152,7 +152,7 @@ public sealed class PrimitivesSpec : IDisposable
         await using (var second = _journal.StartHost(TestRegistry.Create(), "after"))
         {
             await AwaitAsync(async () => Assert.Equal(ids.Count, (await second.Client.GetRuntimeStatsAsync()).DormantWorkflows));
-            // All at once: the registry reads their histories in bulk and each actor must recover from its own.
+            // All at once: the router reads their histories in bulk and each actor must recover from its own.
             await Task.WhenAll(ids.Select((id, i) => second.Client.SignalAsync(id, "add", i)));
             var results = await Task.WhenAll(ids.Select(id => second.Client.WaitAsync(id, Wait)));
             Assert.Equal(ids.Select((_, i) => (100 * i + 1 + i).ToString()), results.Select(r => r.ResultJson));

@@ -26,7 +26,7 @@ public sealed class RecoverySpec : IDisposable
 
         foreach (var id in ids) Gates.Release(id);
         await using var second = _journal.StartHost(TestRegistry.Create(), "second", ConfigurationFactory.ParseString("steadfast.snapshot-every = 9"));
-        // Nobody asks: the registry must find and finish them on its own.
+        // Nobody asks: the router must find and finish them on its own.
         await AwaitAsync(() => Check(() => Assert.Equal(ids.Count,
             _journal.Count("SELECT COUNT(*) FROM journal WHERE manifest = 'WorkflowCompleted.v1'"))));
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))

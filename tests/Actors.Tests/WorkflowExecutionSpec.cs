@@ -15,7 +15,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     private WorkflowExecutionSpec(SqliteJournal journal) : base(journal.Setup(), "spec")
     {
         _journal = journal;
-        var registry = Sys.ActorOf(WorkflowRegistryActor.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config), SqliteJournal.Services(), JournalReads.ForFile(journal.Path)), "steadfast");
+        var registry = Sys.ActorOf(WorkflowRouter.Props(TestRegistry.Create(), SteadfastSettings.From(Sys.Settings.Config), SqliteJournal.Services(), JournalReads.ForFile(journal.Path)), "steadfast");
         _client = new WorkflowClient(registry, Wait);
     }
 

@@ -5,15 +5,15 @@ namespace Steadfast.Actors;
 
 /// <summary>
 /// The edge API for code outside the actor system (a web handler, the CLI, a test): start a workflow, read
-/// its status, wait for its result. Each call is one Ask to the registry; no answer within the timeout (default 30 s)
+/// its status, wait for its result. Each call is one Ask to the router; no answer within the timeout (default 30 s)
 /// is a <see cref="WorkflowTimeoutException"/>.
 /// </summary>
-public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout = null)
+public sealed class WorkflowClient(IActorRef router, TimeSpan? defaultTimeout = null)
 {
     private readonly TimeSpan _timeout = defaultTimeout ?? TimeSpan.FromSeconds(30);
 
-    /// <summary>The registry actor this client asks (to Tell it messages directly).</summary>
-    public IActorRef Registry => registry;
+    /// <summary>The router actor (<c>WorkflowRouter</c>) this client asks (to Tell it messages directly).</summary>
+    public IActorRef Router => router;
 
     /// <summary>
     /// Starts a workflow; returns once the start is durable. A host at its limits answers <see cref="StartRejection.Overloaded"/>:
@@ -66,7 +66,7 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
         object reply;
         try
         {
-            reply = await registry.Ask<object>(signal, _timeout, cancellationToken);
+            reply = await router.Ask<object>(signal, _timeout, cancellationToken);
         }
         catch (AskTimeoutException)
         {
@@ -110,7 +110,7 @@ public sealed class WorkflowClient(IActorRef registry, TimeSpan? defaultTimeout 
     {
         try
         {
-            return await registry.Ask<T>(request, timeout, cancellationToken);
+            return await router.Ask<T>(request, timeout, cancellationToken);
         }
         catch (AskTimeoutException e)
         {

@@ -135,7 +135,7 @@ public enum RejectionReason
 }
 
 /// <summary>
-/// Sent to the registry when the host stops: it refuses new starts, signals and cancellations from then on and
+/// Sent to the router when the host stops: it refuses new starts, signals and cancellations from then on and
 /// answers once every workflow's journal writes in flight have been acknowledged (or after a timeout).
 /// </summary>
 public sealed class DrainWorkflows
@@ -146,7 +146,7 @@ public sealed class DrainWorkflows
     private DrainWorkflows() { }
 }
 
-/// <summary>Asks the registry for <see cref="RuntimeStats"/>.</summary>
+/// <summary>Asks the router for <see cref="RuntimeStats"/>.</summary>
 public sealed class GetRuntimeStats
 {
     /// <summary>The message.</summary>

@@ -57,7 +57,7 @@ public sealed class ReplicationWatermark
         }
     }
 
-    /// <summary>Makes this the watermark of its journal for the journal plugin and the registry's direct reads.</summary>
+    /// <summary>Makes this the watermark of its journal for the journal plugin and the router's direct reads.</summary>
     public ReplicationWatermark Register()
     {
         ByDatabase[DatabasePath] = this;

@@ -3,7 +3,7 @@ using Steadfast.Actors.Replication;
 namespace Steadfast.Actors.Storage;
 
 /// <summary>
-/// The reads the registry runs on the journal file directly, beside the plugin: the workflows to resume at start,
+/// The reads the router runs on the journal file directly, beside the plugin: the workflows to resume at start,
 /// and the histories of dormant workflows woken together.
 /// </summary>
 public sealed record JournalReads(
@@ -12,7 +12,7 @@ public sealed record JournalReads(
 {
     /// <summary>
     /// The reads of the SQLite journal at <paramref name="databasePath"/>, on the thread pool: Microsoft.Data.Sqlite
-    /// runs "async" calls synchronously, which would block the registry actor for the length of the read.
+    /// runs "async" calls synchronously, which would block the router actor for the length of the read.
     /// </summary>
     public static JournalReads ForFile(string databasePath) =>
         new(() => Task.Run(async () =>

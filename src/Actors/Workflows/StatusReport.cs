@@ -6,7 +6,7 @@ namespace Steadfast.Actors;
 
 /// <summary>
 /// Builds a <see cref="WorkflowStatus"/> from what the journal says and what the re-run code waits on: the one mapping
-/// of a history to a status, result and error, used by the workflow actor, the registry and <c>steadfast show</c>.
+/// of a history to a status, result and error, used by the workflow actor, the router and <c>steadfast show</c>.
 /// </summary>
 public static class StatusReport
 {

@@ -27,31 +27,31 @@ internal sealed partial class WorkflowActor
         Progress([]);
     }
 
-    // Failures are logged by the registry, summed up over all workflows: a full disk fails thousands of writes at once,
+    // Failures are logged by the router, summed up over all workflows: a full disk fails thousands of writes at once,
     // and one stack trace per workflow and retry (Akka's own log in the base method) buried everything else.
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         _log.Debug("Journal write for workflow {0} failed at sequence {1}: {2}; stopping so that recovery restores a consistent state", _workflowId, sequenceNr, cause);
-        Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"journal write failed: {cause.Message}"));
+        Context.Parent.Tell(new RouterProtocol.Faulted(_workflowId, $"journal write failed: {cause.Message}"));
         Context.Stop(Self);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         _log.Error(cause, "Journal rejected an event of workflow {0} at sequence {1}; stopping", _workflowId, sequenceNr);
-        Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"journal rejected an event: {cause.Message}"));
+        Context.Parent.Tell(new RouterProtocol.Faulted(_workflowId, $"journal rejected an event: {cause.Message}"));
         Context.Stop(Self);
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         if (Unreadable(reason) is { } cause) // the same bytes fail the same way on every retry: no backoff loop
-            Context.Parent.Tell(new RegistryProtocol.Quarantined(_workflowId,
+            Context.Parent.Tell(new RouterProtocol.Quarantined(_workflowId,
                 $"an event of workflow '{_workflowId}' after sequence {LastSequenceNr} cannot be read: {cause.Message}"));
         else
         {
             _log.Debug("Recovery of workflow {0} failed: {1}", _workflowId, reason);
-            Context.Parent.Tell(new RegistryProtocol.Faulted(_workflowId, $"recovery failed: {reason.Message}"));
+            Context.Parent.Tell(new RouterProtocol.Faulted(_workflowId, $"recovery failed: {reason.Message}"));
         }
         Context.Stop(Self);
     }

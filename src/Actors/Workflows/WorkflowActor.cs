@@ -38,7 +38,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     {
         // Without a snapshot to look for, recovery skips the snapshot store's query and replays the journal from
         // the start: correct either way, one round trip less for new and short-lived workflows. With the history
-        // read in bulk (at host start, or woken with others by the registry), recovery only asks the journal for
+        // read in bulk (at host start, or woken with others by the router), recovery only asks the journal for
         // the highest sequence number.
         _preloaded = preloaded;
         Recovery = preloaded is not null ? new Recovery(SnapshotSelectionCriteria.None, toSequenceNr: 0)
@@ -139,18 +139,18 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", _workflowId));
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
-        Command<RegistryProtocol.ResumeProbe>(_ => Sender.Tell(RegistryProtocol.Resumed.Instance)); // commands wait for recovery
-        Command<RegistryProtocol.StopExecution>(stop =>
+        Command<RouterProtocol.ResumeProbe>(_ => Sender.Tell(RouterProtocol.Resumed.Instance)); // commands wait for recovery
+        Command<RouterProtocol.StopExecution>(stop =>
         {
             // Requests that reached this actor after it asked to passivate may have made it busy again (a wait, a
-            // signal being written): then it stays, and the registry hands it what it buffered meanwhile.
+            // signal being written): then it stays, and the router hands it what it buffered meanwhile.
             if (CanPassivate(out _)) Context.Stop(Self);
-            else Sender.Tell(new RegistryProtocol.PassivationCancelled(_workflowId));
+            else Sender.Tell(new RouterProtocol.PassivationCancelled(_workflowId));
         });
-        Command<RegistryProtocol.DrainProbe>(probe =>
+        Command<RouterProtocol.DrainProbe>(probe =>
         {
             var registry = Sender;
-            DeferAsync(probe, _ => registry.Tell(RegistryProtocol.Drained.Instance)); // after every pending persist and its handlers
+            DeferAsync(probe, _ => registry.Tell(RouterProtocol.Drained.Instance)); // after every pending persist and its handlers
         });
     }
 
@@ -171,9 +171,9 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     protected override void PostStop()
     {
         // Stopped by a failed write or recovery (a passivation waits until nothing is owed): what was accepted and not
-        // yet answered goes back to the registry, which hands it to the next incarnation, so no asker learns by timeout.
+        // yet answered goes back to the router, which hands it to the next incarnation, so no asker learns by timeout.
         var owed = _waiters.Select(w => ((object)new WaitForWorkflow(_workflowId), w)).Concat(_unconfirmed).ToList();
-        if (owed.Count > 0) Context.Parent.Tell(new RegistryProtocol.HandedBack(_workflowId, owed));
+        if (owed.Count > 0) Context.Parent.Tell(new RouterProtocol.HandedBack(_workflowId, owed));
         base.PostStop();
     }
 
@@ -214,7 +214,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
     /// </summary>
     /// <remarks>
     /// <paramref name="request"/> (with its asker) is answered with <paramref name="answer"/> once the write is durable;
-    /// until then it is unconfirmed: should the actor stop first (a failed write), the request goes back to the registry
+    /// until then it is unconfirmed: should the actor stop first (a failed write), the request goes back to the router
     /// for the next incarnation instead of being lost.
     /// </remarks>
     private void Progress(IReadOnlyList<HistoryEvent> leading, object? request = null, object? answer = null)
@@ -255,7 +255,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         if (_quietReported) // moving again (a timer, a signal, a child's result): in flight until quiet again
         {
             _quietReported = false;
-            Context.Parent.Tell(new RegistryProtocol.Busy(_workflowId));
+            Context.Parent.Tell(new RouterProtocol.Busy(_workflowId));
         }
         DeferAsync(events[^1], _ =>
         {
@@ -420,7 +420,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     /// <summary>
     /// Frees its admission slot once nothing of its own runs: settled, or waiting only for timers, signals or children
-    /// (a parent must not hold a slot its children may need). It reports <see cref="RegistryProtocol.Busy"/> when it
+    /// (a parent must not hold a slot its children may need). It reports <see cref="RouterProtocol.Busy"/> when it
     /// writes again, and Quiet again after.
     /// </summary>
     private void ReportQuietIfIdle()
@@ -428,21 +428,21 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         var quiet = !_state.IsStarted || Settled || (_state.InFlight.IsEmpty && _runners.Count == 0 && _engine?.Outcome == WorkflowOutcome.Running);
         if (_quietReported || !quiet || _writesInFlight > 0) return;
         _quietReported = true;
-        Context.Parent.Tell(new RegistryProtocol.Quiet(_workflowId));
+        Context.Parent.Tell(new RouterProtocol.Quiet(_workflowId));
     }
 
     private void PassivateIfIdle()
     {
         ReportQuietIfIdle();
         if (CanPassivate(out var dormant))
-            Context.Parent.Tell(new RegistryProtocol.Passivate(_workflowId, dormant, _lastSnapshotSequenceNr > 0,
+            Context.Parent.Tell(new RouterProtocol.Passivate(_workflowId, dormant, _lastSnapshotSequenceNr > 0,
                 dormant && !_state.Timers.IsEmpty ? _state.Timers.Values.Min(t => t.FireAt) : null));
     }
 
     /// <summary>
     /// Never started, finished, suspended, or waiting only for timers and signals (<paramref name="dormant"/>), with
     /// no waiter to answer, no runner alive and no write pending: nothing in this process moves it on before its next
-    /// timer, and stopping loses no answer. The registry brings it back at that timer, or when a request comes.
+    /// timer, and stopping loses no answer. The router brings it back at that timer, or when a request comes.
     /// </summary>
     private bool CanPassivate(out bool dormant)
     {
@@ -461,7 +461,7 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
 
     private WorkflowStatus Status() => StatusReport.Of(_workflowId, _state, _engine, _settings.StatusRecentEvents);
 
-    /// <summary>Self-message: ask the registry again to start the child of step <paramref name="Sequence"/>.</summary>
+    /// <summary>Self-message: ask the router again to start the child of step <paramref name="Sequence"/>.</summary>
     private sealed record AskChildAgain(int Sequence);
 
     /// <summary>Self-message: the timer of a step is due.</summary>

@@ -8,11 +8,11 @@ namespace Steadfast.Hosting;
 
 /// <summary>
 /// Disk pressure is a state, not a storm: every second the free space of the journal's volume (where Litestream's
-/// shadow WAL grows too) is compared with <see cref="SteadfastOptions.MinFreeDiskMegabytes"/>. Below it, the registry
+/// shadow WAL grows too) is compared with <see cref="SteadfastOptions.MinFreeDiskMegabytes"/>. Below it, the router
 /// refuses new starts (<c>Overloaded</c>, saying why) while running workflows go on; above it again, starts are taken.
 /// Each change is logged once.
 /// </summary>
-public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<WorkflowRegistryActor> registry, ILogger<DiskSpaceWatch> log) : BackgroundService
+public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<WorkflowRouter> registry, ILogger<DiskSpaceWatch> log) : BackgroundService
 {
     private string? _low; // why new starts are refused now
 

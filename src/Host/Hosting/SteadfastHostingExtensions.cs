@@ -13,8 +13,8 @@ namespace Steadfast.Hosting;
 public static class SteadfastHostingExtensions
 {
     /// <summary>
-    /// Adds the SQLite journal, the Steadfast serializer and the workflow registry actor (registered as
-    /// <see cref="WorkflowRegistryActor"/> in Akka.Hosting's ActorRegistry). The journal file is checked and
+    /// Adds the SQLite journal, the Steadfast serializer and the workflow router actor (registered as
+    /// <see cref="WorkflowRouter"/> in Akka.Hosting's ActorRegistry). The journal file is checked and
     /// switched to WAL when the actor system starts (not when the host is built, which would be before a restore):
     /// a foreign or corrupt file stops the host with a specific error.
     /// </summary>
@@ -31,9 +31,9 @@ public static class SteadfastHostingExtensions
             JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();
-            var workflows = system.ActorOf(WorkflowRegistryActor.Props(registry, settings, services,
+            var workflows = system.ActorOf(WorkflowRouter.Props(registry, settings, services,
                 JournalReads.ForFile(options.DatabasePath)), "steadfast");
-            actors.Register<WorkflowRegistryActor>(workflows);
+            actors.Register<WorkflowRouter>(workflows);
             // Graceful stop: refuse new requests, let journal writes in flight finish and acknowledge, then let
             // Akka stop (and after it the host stops Litestream, which ships the last frames).
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "steadfast-drain", async () =>
@@ -44,7 +44,7 @@ public static class SteadfastHostingExtensions
                 }
                 catch (AskTimeoutException)
                 {
-                    // the registry logged which workflows were still writing
+                    // the router logged which workflows were still writing
                 }
                 return Done.Instance;
             });
@@ -57,7 +57,7 @@ public static class SteadfastHostingExtensions
     /// supervision, last frames at stop), the journal-file guard, the disk watch, an actor system with Steadfast whose
     /// Akka log goes through Microsoft.Extensions.Logging, and a <see cref="WorkflowClient"/>. Use
     /// <see cref="WithSteadfast"/> instead to add Steadfast to an actor system you configure yourself (then only the
-    /// journal, the registry and the drain at shutdown are wired).
+    /// journal, the router and the drain at shutdown are wired).
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="options">Where the journal lives, replication (validated here).</param>
@@ -84,13 +84,13 @@ public static class SteadfastHostingExtensions
             .WithSteadfast(options, registry));
         services.AddWorkflowClient(clientTimeout);
         services.AddSingleton<DiskSpaceWatch>();
-        services.AddHostedService(sp => sp.GetRequiredService<DiskSpaceWatch>()); // after Akka: it tells the registry
+        services.AddHostedService(sp => sp.GetRequiredService<DiskSpaceWatch>()); // after Akka: it tells the router
         return services;
     }
 
-    /// <summary>Registers a <see cref="WorkflowClient"/> over the registry actor for code outside the actor system.</summary>
+    /// <summary>Registers a <see cref="WorkflowClient"/> over the router actor for code outside the actor system.</summary>
     /// <param name="services">The host's services.</param>
     /// <param name="timeout">How long each request waits for the host's answer (default 30 s); then <see cref="WorkflowTimeoutException"/>.</param>
     public static IServiceCollection AddWorkflowClient(this IServiceCollection services, TimeSpan? timeout = null) =>
-        services.AddSingleton(sp => new WorkflowClient(sp.GetRequiredService<IRequiredActor<WorkflowRegistryActor>>().ActorRef, timeout));
+        services.AddSingleton(sp => new WorkflowClient(sp.GetRequiredService<IRequiredActor<WorkflowRouter>>().ActorRef, timeout));
 }

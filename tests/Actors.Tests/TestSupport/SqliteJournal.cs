@@ -39,7 +39,7 @@ public sealed class SqliteJournal : IDisposable
     public TestHost StartHost(SteadfastRegistry registry, string name = "host", Config? extra = null)
     {
         var system = ActorSystem.Create(name, Setup(extra));
-        var r = system.ActorOf(WorkflowRegistryActor.Props(registry, SteadfastSettings.From(system.Settings.Config), Services(), JournalReads.ForFile(Path)), "steadfast");
+        var r = system.ActorOf(WorkflowRouter.Props(registry, SteadfastSettings.From(system.Settings.Config), Services(), JournalReads.ForFile(Path)), "steadfast");
         return new TestHost(system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
     }
 

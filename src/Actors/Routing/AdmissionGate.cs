@@ -7,7 +7,7 @@ namespace Steadfast.Actors;
 /// Bounds the workflows in flight — spawned and not yet quiet (settled, or waiting only for timers and signals) —
 /// so that their journal writes (at most one outstanding each) never exceed the journal's queue, and keeps what
 /// must wait for a slot in arrival order: starts of new ids (bounded in count and bytes, refused past that or after
-/// waiting too long) and workflows to resume at host start (never refused). Not an actor: the registry owns it.
+/// waiting too long) and workflows to resume at host start (never refused). Not an actor: the router owns it.
 /// </summary>
 internal sealed class AdmissionGate(AdmissionSettings settings)
 {

@@ -2,16 +2,18 @@ using Akka.Actor;
 using Akka.Event;
 using Steadfast.Actors.Storage;
 using Steadfast.Runtime;
-using static Steadfast.Actors.RegistryProtocol;
+using static Steadfast.Actors.RouterProtocol;
 
 namespace Steadfast.Actors;
 
 /// <summary>
-/// The front door: validates starts, routes every message to the workflow's actor (creating it on
-/// demand), resumes unfinished workflows at start, passivates idle ones without losing messages sent
-/// meanwhile, and brings back workflow actors that stopped unexpectedly, with backoff.
+/// The front door (an ordinary actor, not an Akka router pool): validates starts, routes every message to the
+/// workflow's actor by id (creating it on demand), passivates idle ones without losing messages sent meanwhile, and
+/// brings back workflow actors that stopped unexpectedly, with backoff. This file holds the message table and the
+/// routing; by concern: <c>.Admission</c> (slots, waiting starts, refusals), <c>.Waking</c> (dormant workflows and
+/// bulk history reads), <c>.Faults</c> (failing and quarantined workflows), <c>.Lifecycle</c> (resume at start, drain).
 /// </summary>
-public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
+public sealed partial class WorkflowRouter : ReceiveActor, IWithTimers
 {
     private readonly SteadfastRegistry _registry;
     private readonly SteadfastSettings _settings;
@@ -41,7 +43,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan FaultSummaryInterval = TimeSpan.FromSeconds(10);
     private readonly AdmissionGate _gate;
 
-    public WorkflowRegistryActor(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, JournalReads? reads)
+    public WorkflowRouter(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, JournalReads? reads)
     {
         _registry = registry;
         _settings = settings;
@@ -64,16 +66,16 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
             foreach (var held in _gate.TakeAll()) RefuseWhileClosed(held.Message, held.Sender); // resumes held are simply not started
             _drainRequester = Sender;
             _draining.UnionWith(_workflows.Values);
-            foreach (var workflow in _draining) workflow.Tell(RegistryProtocol.DrainProbe.Instance);
-            Timers.StartSingleTimer("drain", RegistryProtocol.DrainTimedOut.Instance, _settings.DrainTimeout);
+            foreach (var workflow in _draining) workflow.Tell(RouterProtocol.DrainProbe.Instance);
+            Timers.StartSingleTimer("drain", RouterProtocol.DrainTimedOut.Instance, _settings.DrainTimeout);
             DrainedIfDone();
         });
-        Receive<RegistryProtocol.Drained>(_ =>
+        Receive<RouterProtocol.Drained>(_ =>
         {
             _draining.Remove(Sender);
             DrainedIfDone();
         });
-        Receive<RegistryProtocol.DrainTimedOut>(_ =>
+        Receive<RouterProtocol.DrainTimedOut>(_ =>
         {
             _log.Warning("{0} workflow(s) still had journal writes in flight after {1}; stopping anyway (nothing unacknowledged is lost: it was never acknowledged)",
                 _draining.Count, _settings.DrainTimeout);
@@ -239,11 +241,11 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>
-    /// Props of the registry; <paramref name="reads"/> lists the workflows to resume at start and reads histories in
+    /// Props of the router; <paramref name="reads"/> lists the workflows to resume at start and reads histories in
     /// bulk (without it nothing is resumed at start and every recovery goes through the plugin).
     /// </summary>
     public static Props Props(SteadfastRegistry registry, SteadfastSettings settings, IServiceProvider services, JournalReads? reads) =>
-        Akka.Actor.Props.Create(() => new WorkflowRegistryActor(registry, settings, services, reads));
+        Akka.Actor.Props.Create(() => new WorkflowRouter(registry, settings, services, reads));
 
     protected override void PreStart()
     {
@@ -255,7 +257,7 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         // Akka 1.5.73 starts its scheduler on first use: its loop is queued on the thread pool and every caller blocks a
         // pool thread until that loop runs (cf. akka.net#7130). Hundreds of first recoveries (each schedules a timeout)
         // then took every pool thread for 20-80 s (W4; JournalFailureSpec). Start it here, before any workflow exists,
-        // so every way of creating the registry (host, tests, embedders) gets it.
+        // so every way of creating the router (host, tests, embedders) gets it.
         Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
         QueryUnfinished();
     }
@@ -264,14 +266,6 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     private const string ShuttingDown = "The host is shutting down; send it again once it is back.";
-
-    private void DrainedIfDone()
-    {
-        if (_draining.Count > 0 || _drainRequester is null) return;
-        _drainRequester.Tell(RegistryProtocol.Drained.Instance);
-        _drainRequester = null;
-        Timers.Cancel("drain");
-    }
 
     private void DeliverOrReject(string workflowId, object message, Func<object> notFound)
     {
@@ -334,67 +328,6 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         actor.Tell(message, sender);
     }
 
-    /// <summary>
-    /// Brings a workflow that is not in memory back, then hands it <paramref name="request"/>. Its history is read
-    /// together with those of the others woken meanwhile (one query per 500 ids instead of the plugin's query and
-    /// replay stream each) and its actor recovers from it; one with a snapshot, or unknown, or any without direct
-    /// reads, recovers through the plugin.
-    /// </summary>
-    private void BringBack(string workflowId, (object Message, IActorRef Sender)? request = null)
-    {
-        if (_reads is null)
-        {
-            var actor = Spawn(workflowId, _dormant.GetValueOrDefault(workflowId, true));
-            if (request is { } r) actor.Tell(r.Message, r.Sender);
-            return;
-        }
-        _waking[workflowId] = request is { } waiting ? [waiting] : [];
-        ReadWakingHistories();
-    }
-
-    /// <summary>
-    /// Not known to be an existing workflow: not in memory or on its way, not dormant, faulted or quarantined. A start for
-    /// such an id would write (a known one at most answers from its journal).
-    /// </summary>
-    private bool IsNew(string workflowId) =>
-        !_workflows.ContainsKey(workflowId) && !_waking.ContainsKey(workflowId) && !_passivating.ContainsKey(workflowId) &&
-        !_dormant.ContainsKey(workflowId) && !_quarantined.ContainsKey(workflowId) && !_faults.ContainsKey(workflowId);
-
-    /// <summary>Dormant: known, unfinished, and neither in memory nor on its way there.</summary>
-    private bool IsOnDiskOnly(string workflowId) =>
-        _dormant.ContainsKey(workflowId) && !_workflows.ContainsKey(workflowId) && !_waking.ContainsKey(workflowId) && !_passivating.ContainsKey(workflowId);
-
-    /// <summary>A status question for a dormant workflow is answered from its journal, without bringing it back.</summary>
-    private void AnswerFromJournal(GetWorkflowStatus question)
-    {
-        var (id, asker, registry, settings) = (question.WorkflowId, Sender, _registry, _settings);
-        _reads!.ReadHistories([id]).ContinueWith(read =>
-        {
-            try
-            {
-                if (read.IsCompletedSuccessfully && read.Result.Unreadable.TryGetValue(id, out var unreadable)) return new StatusFromJournal(question, asker, null, unreadable);
-                return new StatusFromJournal(question, asker,
-                    read.IsCompletedSuccessfully && read.Result.Histories.TryGetValue(id, out var history) ? StatusReport.FromHistory(id, history, registry, settings.StatusRecentEvents, settings.MaxPayloadBytes) : null);
-            }
-            catch (Exception)
-            {
-                return new StatusFromJournal(question, asker, null); // the workflow itself answers (and reports what is wrong)
-            }
-        }, TaskScheduler.Default).PipeTo(Self);
-    }
-
-    private void ReadWakingHistories()
-    {
-        if (_readingHistories || _waking.Count == 0) return;
-        _readingHistories = true;
-        var ids = _waking.Keys.ToList();
-        _reads!.ReadHistories(ids).PipeTo(Self, success: h => new HistoriesRead(ids, h), failure: e =>
-        {
-            _log.Warning(e, "Reading the histories of {0} workflow(s) failed; they recover through the journal plugin", ids.Count);
-            return new HistoriesRead(ids, null);
-        });
-    }
-
     private IActorRef Spawn(string workflowId, bool snapshotExpected = true, IReadOnlyList<Runtime.History.HistoryEvent>? preloaded = null)
     {
         if (_dormant.Remove(workflowId)) Timers.Cancel("wake-" + workflowId); // only a dormant workflow has a wake-up timer
@@ -407,50 +340,6 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
     }
 
     private bool IsWorkflowActor(IActorRef sender) => sender.Path.Parent.Equals(Self.Path);
-
-    private void EnsureAdmissionTick()
-    {
-        if (!Timers.IsTimerActive("admission")) Timers.StartPeriodicTimer("admission", AdmissionTick.Instance, AdmissionTickInterval);
-    }
-
-    private void Resume(UnfinishedWorkflows.Unfinished w)
-    {
-        var actor = Spawn(w.WorkflowId, w.HasSnapshot, w.History);
-        _resuming.Add(actor);
-        actor.Tell(ResumeProbe.Instance);
-    }
-
-    /// <summary>Gives free slots to the workflows waiting for one, in arrival order.</summary>
-    private void AdmitWaiting()
-    {
-        if (_closed) return; // shutting down: what waited was refused by the drain
-        while (_gate.Next() is var (id, waiting)) Admit(id, waiting);
-    }
-
-    private void Admit(string id, AdmissionGate.Waiting waiting)
-    {
-        var inMemory = _workflows.ContainsKey(id) || _waking.ContainsKey(id);
-        if (!inMemory && waiting.Resume is { } unfinished) Resume(unfinished);
-        else if (!inMemory) Spawn(id, snapshotExpected: false);
-        foreach (var parked in waiting.Requests) Deliver(id, parked.Message, parked.Sender);
-        if (inMemory) _gate.Release(id); // already there and counted as it is: it says Busy if it writes
-    }
-
-    /// <summary>Answers a request the host cannot take now: overloaded (retry with backoff), or shutting down.</summary>
-    private static void Refuse(object request, IActorRef asker, string why, bool overloaded = true) => asker.Tell(request switch
-    {
-        StartWorkflow m => new StartRejected(m.WorkflowId, overloaded ? StartRejection.Overloaded : StartRejection.Unavailable, why),
-        SignalWorkflow m => new SignalRejected(m.WorkflowId, m.Name, overloaded ? RejectionReason.Overloaded : RejectionReason.Unavailable, why),
-        CancelWorkflow m => new CancelRejected(m.WorkflowId, overloaded ? RejectionReason.Overloaded : RejectionReason.Unavailable, why),
-        GetWorkflowStatus m => Unanswerable(m.WorkflowId, why, overloaded),
-        WaitForWorkflow m => Unanswerable(m.WorkflowId, why, overloaded),
-        _ => new Status.Failure(new InvalidOperationException(why)),
-    });
-
-    // Overloaded: its start waited and was refused, so it does not exist; shutting down: it cannot be asked now.
-    private static WorkflowStatus Unanswerable(string workflowId, string why, bool overloaded) => overloaded
-        ? WorkflowStatus.NotFound(workflowId)
-        : new WorkflowStatus(workflowId, null, ExecutionStatus.Faulted, null, why, 0, null, null, [], []);
 
     private void Stopped(IActorRef actor)
     {
@@ -499,58 +388,6 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("restart-" + id, new Restart(id), delay);
     }
 
-    // A single failed write is retried for the caller by the next incarnation; from the third failure in a row (a full
-    // disk, an open circuit breaker: about 3 s with the default backoff) callers are answered instead of left waiting.
-    private const int AnswerAfterFailures = 3;
-
-    /// <summary>
-    /// A workflow whose journal write or recovery failed again and again: a caller's start, signal or cancel is refused
-    /// <c>Unavailable</c> with the reason now (each is idempotent, so sending it again is safe) instead of waiting,
-    /// maybe past its timeout, for an incarnation that a full disk keeps failing. Returns what still waits for it:
-    /// waits for its result, and requests from workflows (a parent's), which are kept for the next incarnation.
-    /// </summary>
-    private IReadOnlyList<(object Message, IActorRef Sender)> AnswerWhileFaulted(string id, string fault, IReadOnlyList<(object Message, IActorRef Sender)> requests)
-    {
-        var kept = new List<(object Message, IActorRef Sender)>();
-        foreach (var (message, sender) in requests)
-        {
-            if (message is StartWorkflow or SignalWorkflow or CancelWorkflow && !IsWorkflowActor(sender))
-                Refuse(message, sender, $"Workflow '{id}' cannot write to its journal now ({fault}); send it again later (it is idempotent: a repeat is not journaled twice).",
-                    overloaded: false);
-            else if (message is GetWorkflowStatus) sender.Tell(FaultedStatus(id));
-            else kept.Add((message, sender));
-        }
-        return kept;
-    }
-
-    private WorkflowStatus FaultedStatus(string workflowId) => new(workflowId, null, ExecutionStatus.Faulted, null,
-        $"{_faults[workflowId]} (failure {_restarts.GetValueOrDefault(workflowId)}; being recovered with backoff)", 0, null, null, [], []);
-
-    /// <summary>Faults a workflow whose history holds an event this version cannot read; logged once, never retried.</summary>
-    private void Quarantine(string workflowId, string reason)
-    {
-        if (!_quarantined.TryAdd(workflowId, reason)) return;
-        _dormant.Remove(workflowId);
-        Timers.Cancel("wake-" + workflowId);
-        Timers.Cancel("restart-" + workflowId);
-        _log.Error("Workflow {0} is FAULTED and stays so: {1}. Every other workflow goes on; run a Steadfast version that reads this event " +
-                   "(or repair the journal) and restart the host to resume it.", workflowId, reason);
-        if (_parked.Remove(workflowId, out var parked)) foreach (var (message, sender) in parked) AnswerQuarantined(message, sender);
-    }
-
-    private void AnswerQuarantined(object request, IActorRef asker)
-    {
-        var reason = _quarantined[RequestId(request)];
-        asker.Tell(request switch
-        {
-            StartWorkflow m => new StartRejected(m.WorkflowId, StartRejection.Faulted, $"Workflow '{m.WorkflowId}' exists but is faulted: {reason}"),
-            SignalWorkflow m => new SignalRejected(m.WorkflowId, m.Name, RejectionReason.Faulted, $"Workflow '{m.WorkflowId}' is faulted: {reason}"),
-            CancelWorkflow m => new CancelRejected(m.WorkflowId, RejectionReason.Faulted, $"Workflow '{m.WorkflowId}' is faulted: {reason}"),
-            GetWorkflowStatus or WaitForWorkflow => new WorkflowStatus(RequestId(request), null, ExecutionStatus.Faulted, null, reason, 0, null, null, [], []),
-            _ => new Status.Failure(new InvalidOperationException(reason)),
-        });
-    }
-
     private static string RequestId(object request) => request switch
     {
         StartWorkflow m => m.WorkflowId,
@@ -560,35 +397,4 @@ public sealed class WorkflowRegistryActor : ReceiveActor, IWithTimers
         WaitForWorkflow m => m.WorkflowId,
         _ => throw new ArgumentException($"Not a workflow request: {request.GetType().Name}"),
     };
-
-    private static void RefuseWhileClosed(object request, IActorRef asker) => Refuse(request, asker, ShuttingDown, overloaded: false);
-
-    private void QueryUnfinished() =>
-        _reads?.FindUnfinished().PipeTo(Self, failure: e => new ResumeQueryFailed(e));
-
-    private sealed record QuarantineDetail(string WorkflowId, string Reason);
-
-    private sealed class FaultSummary
-    {
-        public static readonly FaultSummary Instance = new();
-        private FaultSummary() { }
-    }
-
-    private sealed record HistoriesRead(IReadOnlyList<string> WorkflowIds, WorkflowHistories.Read? Histories);
-
-    private static readonly TimeSpan AdmissionTickInterval = TimeSpan.FromMilliseconds(500);
-
-    private sealed class AdmissionTick
-    {
-        public static readonly AdmissionTick Instance = new();
-        private AdmissionTick() { }
-    }
-
-    private sealed record StatusFromJournal(GetWorkflowStatus Question, IActorRef Asker, WorkflowStatus? Status, UnreadableEvent? Unreadable = null);
-
-    private sealed class ResumeNow
-    {
-        public static readonly ResumeNow Instance = new();
-        private ResumeNow() { }
-    }
 }
