@@ -39,7 +39,7 @@ public sealed class ConcurrencySpec : IDisposable
         {
             await host.Client.StartAsync(id, "StressSignalMidStep", new StressPlan(1, 25, 0));
             await Task.Delay(i % 40);
-            await host.Client.SignalAsync(id, "go", i.ToString());
+            await host.Client.SignalJsonAsync(id, "go", i.ToString());
         }));
         var results = await Task.WhenAll(ids.Select(id => host.Client.WaitAsync(id, Wait)));
 
@@ -65,7 +65,7 @@ public sealed class ConcurrencySpec : IDisposable
         }
         await AwaitAsync(async () => Assert.All(await Task.WhenAll(ids.Select(id => host.Client.GetStatusAsync(id))),
             s => Assert.Contains("signal 'go'", s.WaitingOn)));
-        await Task.WhenAll(ids.Select(id => host.Client.SignalAsync(id, "go", "1")));
+        await Task.WhenAll(ids.Select(id => host.Client.SignalJsonAsync(id, "go", "1")));
 
         var answered = await Task.WhenAll(waits);
         Assert.All(answered, s => Assert.Equal(("2", ExecutionStatus.Completed), (s.ResultJson, s.Status)));
@@ -115,15 +115,15 @@ public sealed class ConcurrencySpec : IDisposable
         await using var host = _journal.StartHost(TestRegistry.Create(), "dedup");
         await host.Client.StartAsync(id, "StressSleepThenSignal", new StressPlan(1, 1, 1));
 
-        var other = await host.Client.SignalAsync(id, "extra", "1", signalId: "order-42/extra"); // kept, never waited for
-        var first = await host.Client.SignalAsync(id, "go", "5", signalId: "order-42/approved");
-        var again = await host.Client.SignalAsync(id, "go", "5", signalId: "order-42/approved"); // may arrive after the end: still Duplicate
+        var other = await host.Client.SignalJsonAsync(id, "extra", "1", signalId: "order-42/extra"); // kept, never waited for
+        var first = await host.Client.SignalJsonAsync(id, "go", "5", signalId: "order-42/approved");
+        var again = await host.Client.SignalJsonAsync(id, "go", "5", signalId: "order-42/approved"); // may arrive after the end: still Duplicate
 
         Assert.Equal((false, false, true), (other.Duplicate, first.Duplicate, again.Duplicate));
         Assert.Equal("6", (await host.Client.WaitAsync(id, Wait)).ResultJson);
-        Assert.True((await host.Client.SignalAsync(id, "go", "5", signalId: "order-42/approved")).Duplicate); // a late retry: not "Finished"
+        Assert.True((await host.Client.SignalJsonAsync(id, "go", "5", signalId: "order-42/approved")).Duplicate); // a late retry: not "Finished"
         Assert.Equal(2, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'SignalReceived.v2'"));
-        var blank = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync($"{id}", "go", "1", signalId: " "));
+        var blank = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalJsonAsync($"{id}", "go", "1", signalId: " "));
         Assert.Equal(RejectionReason.Invalid, blank.Reason);
     }
 
@@ -133,9 +133,9 @@ public sealed class ConcurrencySpec : IDisposable
         var id = $"same-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.Create(), "canonical");
 
-        Assert.True((await host.Client.StartAsync(id, "EchoTransfer", """{"from":"a","to":"b","amount":5}""")).Created);
-        Assert.False((await host.Client.StartAsync(id, "EchoTransfer", """{ "amount": 5, "to": "b", "from": "a" }""")).Created);
-        var conflict = await Assert.ThrowsAsync<WorkflowStartException>(() => host.Client.StartAsync(id, "EchoTransfer", """{"from":"a","to":"b","amount":6}"""));
+        Assert.True((await host.Client.StartJsonAsync(id, "EchoTransfer", """{"from":"a","to":"b","amount":5}""")).Created);
+        Assert.False((await host.Client.StartJsonAsync(id, "EchoTransfer", """{ "amount": 5, "to": "b", "from": "a" }""")).Created);
+        var conflict = await Assert.ThrowsAsync<WorkflowStartException>(() => host.Client.StartJsonAsync(id, "EchoTransfer", """{"from":"a","to":"b","amount":6}"""));
         Assert.Equal(StartRejection.Conflict, conflict.Rejection.Reason);
     }
 
@@ -145,7 +145,7 @@ public sealed class ConcurrencySpec : IDisposable
         var id = $"shape-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.Create(), "shape");
 
-        var wrong = await Assert.ThrowsAsync<WorkflowStartException>(() => host.Client.StartAsync(id, "EchoTransfer", """{"foo":1}"""));
+        var wrong = await Assert.ThrowsAsync<WorkflowStartException>(() => host.Client.StartJsonAsync(id, "EchoTransfer", """{"foo":1}"""));
 
         Assert.Equal(StartRejection.MalformedInput, wrong.Rejection.Reason);
         Assert.Contains("missing required properties", wrong.Message);

@@ -84,7 +84,7 @@ public sealed class ConcurrencyStressSpec(ITestOutputHelper output) : IDisposabl
     {
         var plan = new StressPlan(Width: random.Next(2, 6), StepMs: random.Next(5, 40), SleepMs: random.Next(20, 200));
         await Task.Delay(random.Next(0, 100));
-        await replies.Track($"start {id}", () => client.StartAsync(id, kind, PayloadCodec.Serialize(plan)));
+        await replies.Track($"start {id}", () => client.StartJsonAsync(id, kind, PayloadCodec.Serialize(plan)));
 
         var requests = new List<Task>();
         if (random.Next(2) == 0) requests.Add(replies.Track($"wait {id}", () => client.WaitAsync(id, RequestTimeout))); // a waiter keeps it in memory

@@ -38,7 +38,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
     public async Task Failing_journal_writes_should_stop_progress_lose_nothing_and_resume_when_writes_succeed()
     {
         var id = $"jf-{Guid.NewGuid():N}";
-        await _client.StartAsync(id, "ThreeSteps", "1");
+        await _client.StartJsonAsync(id, "ThreeSteps", "1");
         await AwaitAssertAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
 
         await _journal.OnWrite.Fail();
@@ -77,7 +77,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
     public async Task Burst_of_write_failures_that_opens_the_breaker_should_leave_no_workflow_behind()
     {
         var ids = Enumerable.Range(0, 100).Select(i => $"jf-burst-{i}-{Guid.NewGuid():N}").ToList();
-        await Task.WhenAll(ids.Select(id => _client.StartAsync(id, "ThreeSteps", "1")));
+        await Task.WhenAll(ids.Select(id => _client.StartJsonAsync(id, "ThreeSteps", "1")));
         await AwaitAssertAsync(async () => Assert.All(await Task.WhenAll(ids.Select(id => _client.GetStatusAsync(id))),
             s => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], s.WaitingOn)), Wait);
 
@@ -101,7 +101,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>Step 2's result cannot be written: the actor stops, and cannot be recovered until the journal passes again.</summary>
     private async Task StartThenFailWritesAndRecoveryAtStepTwo(string id)
     {
-        await _client.StartAsync(id, "ThreeSteps", "1");
+        await _client.StartJsonAsync(id, "ThreeSteps", "1");
         await AwaitAssertAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await _client.GetStatusAsync(id)).WaitingOn), Wait);
         await _journal.OnRecovery.Fail();
         await _journal.OnWrite.Fail();
@@ -143,7 +143,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
         await _snapshots.OnSave.Fail();
         try
         {
-            await _client.StartAsync(id, "ThreeSteps", "1");
+            await _client.StartJsonAsync(id, "ThreeSteps", "1");
             Assert.Equal("4", (await _client.WaitAsync(id, Wait)).ResultJson);
             Assert.Equal(ExecutionStatus.Completed, (await _client.GetStatusAsync(id)).Status);
         }
@@ -161,7 +161,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
         try
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartAsync(id, "ThreeSteps", "1"));
+            var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartJsonAsync(id, "ThreeSteps", "1"));
 
             Assert.Equal(StartRejection.Unavailable, refused.Rejection.Reason);
             Assert.Contains($"Workflow '{id}' cannot write to its journal now (journal write failed", refused.Message);
@@ -171,7 +171,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
         {
             await _journal.OnWrite.Pass();
         }
-        Assert.True((await _client.StartAsync(id, "ThreeSteps", "1")).Created); // nothing was journaled: sending it again starts it
+        Assert.True((await _client.StartJsonAsync(id, "ThreeSteps", "1")).Created); // nothing was journaled: sending it again starts it
         Gates.Release(id);
         Assert.Equal("4", (await _client.WaitAsync(id, Wait)).ResultJson);
     }
@@ -184,7 +184,7 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
 
         // The failed write stops the actor; the start goes back to the router and is retried by the next
         // incarnation: not acknowledged meanwhile, and not lost.
-        var start = _client.StartAsync(id, "ThreeSteps", "1");
+        var start = _client.StartJsonAsync(id, "ThreeSteps", "1");
         await AwaitAssertAsync(async () => Assert.Equal(ExecutionStatus.Faulted, (await _client.GetStatusAsync(id)).Status), Wait);
         Assert.False(start.IsCompleted);
 

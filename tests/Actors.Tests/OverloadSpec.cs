@@ -24,16 +24,16 @@ public sealed class OverloadSpec : IDisposable
     {
         await using var host = _journal.StartHost(TestRegistry.Create(), "disk");
         var running = $"running-{Guid.NewGuid():N}";
-        await host.Client.StartAsync(running, "AddsSignal", "1");
+        await host.Client.StartJsonAsync(running, "AddsSignal", "1");
 
         host.Router.Tell(new DiskPressure("Only 3 MB are free on the journal's volume"));
         var refused = await host.Router.Ask<object>(new StartWorkflow($"new-{Guid.NewGuid():N}", "Retrying", """{"value":1,"failuresBeforeSuccess":0}"""), Wait);
         var again = await host.Router.Ask<object>(new StartWorkflow(running, "AddsSignal", "1"), Wait); // a known id: answered, not refused
-        await host.Client.SignalAsync(running, "add", "2");
+        await host.Client.SignalJsonAsync(running, "add", "2");
         var stats = await host.Client.GetRuntimeStatsAsync();
         host.Router.Tell(new DiskPressure(null));
         var fresh = $"fresh-{Guid.NewGuid():N}";
-        await host.Client.StartAsync(fresh, "Retrying", """{"value":1,"failuresBeforeSuccess":0}""");
+        await host.Client.StartJsonAsync(fresh, "Retrying", """{"value":1,"failuresBeforeSuccess":0}""");
 
         var rejection = Assert.IsType<StartRejected>(refused);
         Assert.Equal((StartRejection.Overloaded, "Only 3 MB are free on the journal's volume"), (rejection.Reason, rejection.Message));
@@ -90,7 +90,7 @@ public sealed class OverloadSpec : IDisposable
         var ids = Enumerable.Range(0, 60).Select(i => $"resume-{i}-{Guid.NewGuid():N}").ToList();
         await using (var first = _journal.StartHost(TestRegistry.Create(), "before-restart"))
         {
-            await Task.WhenAll(ids.Select(id => first.Client.StartAsync(id, "ThreeSteps", "1"))); // each waits in its gated step 2
+            await Task.WhenAll(ids.Select(id => first.Client.StartJsonAsync(id, "ThreeSteps", "1"))); // each waits in its gated step 2
             await AwaitAsync(async () => Assert.All(await Task.WhenAll(ids.Select(id => first.Client.GetStatusAsync(id))),
                 s => Assert.Contains("GatedIncrement", string.Join(",", s.WaitingOn))));
         }

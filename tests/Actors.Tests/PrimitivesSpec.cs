@@ -15,7 +15,7 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"nap-{Guid.NewGuid():N}";
         var first = _journal.StartHost(TestRegistry.Create(), "first");
-        await first.Client.StartAsync(id, "Napper", "1500");
+        await first.Client.StartJsonAsync(id, "Napper", "1500");
         await AwaitAsync(async () => Assert.Contains("timer (step 1) due", string.Join(",", (await first.Client.GetStatusAsync(id)).WaitingOn)));
         await first.System.Terminate();
         await Task.Delay(600);
@@ -38,7 +38,7 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"sig-{Guid.NewGuid():N}";
         var first = _journal.StartHost(TestRegistry.Create(), "first");
-        await first.Client.StartAsync(id, "AwaitsApproval", "1");
+        await first.Client.StartJsonAsync(id, "AwaitsApproval", "1");
         await first.Client.SignalAsync(id, "approval", new Approval("ann", true)); // the workflow is still in its gated step
         Assert.Contains(_journal.Rows("workflow-" + id), r => r.Manifest == "SignalReceived.v2" && r.Payload.Contains("\"by\":\"ann\""));
         await first.System.Terminate();
@@ -46,7 +46,7 @@ public sealed class PrimitivesSpec : IDisposable
         Gates.Release(id);
         await using var second = _journal.StartHost(TestRegistry.Create(), "second");
         await AwaitAsync(async () => Assert.Contains("signal 'note'", (await second.Client.GetStatusAsync(id)).WaitingOn));
-        await second.Client.SignalAsync(id, "note", "\"thanks\"");
+        await second.Client.SignalAsync(id, "note", "thanks");
         var status = await second.Client.WaitAsync(id, Wait);
         Assert.Equal("\"ann:True:thanks\"", status.ResultJson);
         Assert.Contains(status.RecentEvents, e => e.Contains("WorkflowCompleted"));
@@ -58,12 +58,12 @@ public sealed class PrimitivesSpec : IDisposable
         var id = $"sleeper-{Guid.NewGuid():N}";
         Gates.Release(id);
         await using var host = _journal.StartHost(TestRegistry.Create(), "passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
-        await host.Client.StartAsync(id, "AwaitsApproval", "1");
+        await host.Client.StartJsonAsync(id, "AwaitsApproval", "1");
         await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await host.Client.GetStatusAsync(id)).WaitingOn));
         await AwaitPassivated(host.System, id);
 
         await host.Client.SignalAsync(id, "approval", new Approval("eve", true));
-        await host.Client.SignalAsync(id, "note", "\"later\"");
+        await host.Client.SignalAsync(id, "note", "later");
 
         Assert.Equal("\"eve:True:later\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
     }
@@ -73,7 +73,7 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"racing-{Guid.NewGuid():N}"; // ThreeSteps waits in its gated step 2: in memory, never idle by itself
         await using var host = _journal.StartHost(TestRegistry.Create(), "racing");
-        await host.Client.StartAsync(id, "ThreeSteps", "1");
+        await host.Client.StartJsonAsync(id, "ThreeSteps", "1");
         await AwaitAsync(async () => Assert.Contains("activity GatedIncrement (step 2, attempt 1)", (await host.Client.GetStatusAsync(id)).WaitingOn));
 
         // The router starts stopping it; the questions enqueued behind that are buffered until it has
@@ -92,7 +92,7 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"napper-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.Create(), "timer-passivate", ConfigurationFactory.ParseString("steadfast.passivate-after = 200ms"));
-        await host.Client.StartAsync(id, "Napper", "2500");
+        await host.Client.StartJsonAsync(id, "Napper", "2500");
         await AwaitPassivated(host.System, id);
         Assert.Equal(1, (await host.Client.GetRuntimeStatsAsync()).DormantWorkflows);
         Assert.Equal(0, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'TimerFired.v1'"));
@@ -111,8 +111,8 @@ public sealed class PrimitivesSpec : IDisposable
         Gates.Release(waiting);
         await using (var first = _journal.StartHost(TestRegistry.Create(), "before"))
         {
-            await first.Client.StartAsync(waiting, "AwaitsApproval", "1");
-            await first.Client.StartAsync(busy, "ThreeSteps", "1");
+            await first.Client.StartJsonAsync(waiting, "AwaitsApproval", "1");
+            await first.Client.StartJsonAsync(busy, "ThreeSteps", "1");
             await AwaitAsync(async () => Assert.Contains("signal 'approval'", (await first.Client.GetStatusAsync(waiting)).WaitingOn));
             await AwaitAsync(async () => Assert.Contains("activity GatedIncrement (step 2, attempt 1)", (await first.Client.GetStatusAsync(busy)).WaitingOn));
         }
@@ -129,7 +129,7 @@ public sealed class PrimitivesSpec : IDisposable
 
             await second.Client.SignalAsync(waiting, "approval", new Approval("eve", true)); // recovers it, then journals the signal
             Assert.Equal(0, (await second.Client.GetRuntimeStatsAsync()).DormantWorkflows);
-            await second.Client.SignalAsync(waiting, "note", "\"later\"");
+            await second.Client.SignalAsync(waiting, "note", "later");
             Assert.Equal("\"eve:True:later\"", (await second.Client.WaitAsync(waiting, Wait)).ResultJson);
         }
         // After a signal the workflow waited on a timer too: no longer dormant by its newest event; and it finished.
@@ -142,7 +142,7 @@ public sealed class PrimitivesSpec : IDisposable
         var ids = Enumerable.Range(0, 60).Select(i => $"woken-{i}-{Guid.NewGuid():N}").ToList();
         await using (var first = _journal.StartHost(TestRegistry.Create(), "before"))
         {
-            foreach (var (id, i) in ids.Select((id, i) => (id, i))) await first.Client.StartAsync(id, "AddsSignal", (100 * i).ToString());
+            foreach (var (id, i) in ids.Select((id, i) => (id, i))) await first.Client.StartJsonAsync(id, "AddsSignal", (100 * i).ToString());
             await AwaitAsync(async () =>
             {
                 foreach (var id in ids) Assert.Contains("signal 'add'", (await first.Client.GetStatusAsync(id)).WaitingOn);
@@ -166,7 +166,7 @@ public sealed class PrimitivesSpec : IDisposable
         var id = $"sig-timeout-{Guid.NewGuid():N}";
         Gates.Release(id);
         await using var host = _journal.StartHost(TestRegistry.Create());
-        await host.Client.StartAsync(id, "AwaitsApproval", "1");
+        await host.Client.StartJsonAsync(id, "AwaitsApproval", "1");
         await host.Client.SignalAsync(id, "approval", new Approval("bob", false));
         Assert.Equal("\"bob:False:no note\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
     }
@@ -176,12 +176,12 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"done-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.Create());
-        await host.Client.StartAsync(id, "Ordering", """{"sku":"a","quantity":1}""");
+        await host.Client.StartJsonAsync(id, "Ordering", """{"sku":"a","quantity":1}""");
         await host.Client.WaitAsync(id, Wait);
 
-        var unknown = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync("nobody", "x", "1"));
-        var finished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync(id, "x", "1"));
-        var badJson = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalAsync(id, "x", "{oops"));
+        var unknown = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalJsonAsync("nobody", "x", "1"));
+        var finished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalJsonAsync(id, "x", "1"));
+        var badJson = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.SignalJsonAsync(id, "x", "{oops"));
         var cancelFinished = await Assert.ThrowsAsync<WorkflowRequestException>(() => host.Client.CancelAsync(id, "late"));
 
         Assert.Equal(RejectionReason.NotFound, unknown.Reason);
@@ -197,7 +197,7 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"parent-{Guid.NewGuid():N}";
         var first = _journal.StartHost(TestRegistry.Create(), "first");
-        await first.Client.StartAsync(id, "ParentOfThree", "10");
+        await first.Client.StartJsonAsync(id, "ParentOfThree", "10");
         await AwaitAsync(() => Check(() => Assert.Equal(3, _journal.Rows("workflow-" + id).Count(r => r.Manifest == "ChildWorkflowStarted.v1"))));
         await first.System.Terminate();
 
@@ -216,7 +216,7 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"cancel-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.Create());
-        await host.Client.StartAsync(id, "CancellableWork", "5");
+        await host.Client.StartJsonAsync(id, "CancellableWork", "5");
         await AwaitAsync(() => Check(() => Assert.Equal(1, Ledger.RunsOf(id, 1))));
 
         await host.Client.CancelAsync(id, "customer withdrew");
@@ -236,7 +236,7 @@ public sealed class PrimitivesSpec : IDisposable
     {
         var id = $"fan-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.Create(), "fan", ConfigurationFactory.ParseString("steadfast.max-concurrent-activities = 3"));
-        await host.Client.StartAsync(id, "FanOut", "1");
+        await host.Client.StartJsonAsync(id, "FanOut", "1");
         Assert.Equal("55", (await host.Client.WaitAsync(id, Wait)).ResultJson);
         Assert.InRange(Tracked.MaxConcurrent(id), 1, 3);
     }

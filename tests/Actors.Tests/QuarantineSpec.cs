@@ -23,8 +23,8 @@ public sealed class QuarantineSpec : IDisposable
         var (newer, corrupt, dormant) = ($"newer-{run}", $"corrupt-{run}", $"dormant-{run}");
         await using (var first = _journal.StartHost(TestRegistry.Create(), "v1"))
         {
-            foreach (var id in good.Append(newer).Append(corrupt)) await first.Client.StartAsync(id, "ThreeSteps", "1");
-            await first.Client.StartAsync(dormant, "AddsSignal", "1");
+            foreach (var id in good.Append(newer).Append(corrupt)) await first.Client.StartJsonAsync(id, "ThreeSteps", "1");
+            await first.Client.StartJsonAsync(dormant, "AddsSignal", "1");
             await AwaitAsync(async () =>
             {
                 foreach (var id in good.Append(newer).Append(corrupt)) Assert.NotEmpty((await first.Client.GetStatusAsync(id)).WaitingOn);
@@ -49,12 +49,12 @@ public sealed class QuarantineSpec : IDisposable
         Assert.Contains($"event 3 (ActivityCompleted.v1) of workflow '{corrupt}' cannot be read: JsonException", corruptStatus.Error);
 
         // Dormant: found faulty only when a request brings it back; the request is answered, not lost.
-        var signal = await Assert.ThrowsAsync<WorkflowRequestException>(() => second.Client.SignalAsync(dormant, "add", "2"));
+        var signal = await Assert.ThrowsAsync<WorkflowRequestException>(() => second.Client.SignalJsonAsync(dormant, "add", "2"));
         Assert.Equal(RejectionReason.Faulted, signal.Reason);
         Assert.Contains($"event 3 (ActivityCompleted.v99) of workflow '{dormant}'", signal.Message);
         Assert.Equal(ExecutionStatus.Faulted, (await second.Client.GetStatusAsync(dormant)).Status);
 
-        var start = await Assert.ThrowsAsync<WorkflowStartException>(() => second.Client.StartAsync(newer, "ThreeSteps", "1"));
+        var start = await Assert.ThrowsAsync<WorkflowStartException>(() => second.Client.StartJsonAsync(newer, "ThreeSteps", "1"));
         Assert.Equal(StartRejection.Faulted, start.Rejection.Reason);
         var cancel = await Assert.ThrowsAsync<WorkflowRequestException>(() => second.Client.CancelAsync(corrupt, "stop"));
         Assert.Equal(RejectionReason.Faulted, cancel.Reason);

@@ -16,7 +16,7 @@ public sealed class RecoverySpec : IDisposable
     {
         var ids = Enumerable.Range(0, 5).Select(i => $"resume-{i}-{Guid.NewGuid():N}").ToList();
         var first = _journal.StartHost(TestRegistry.Create(), "first");
-        foreach (var (id, i) in ids.Select((id, i) => (id, i))) await first.Client.StartAsync(id, "ThreeSteps", i.ToString());
+        foreach (var (id, i) in ids.Select((id, i) => (id, i))) await first.Client.StartJsonAsync(id, "ThreeSteps", i.ToString());
         await AwaitAsync(async () =>
         {
             foreach (var id in ids)
@@ -47,8 +47,8 @@ public sealed class RecoverySpec : IDisposable
         var changed = $"changed-{Guid.NewGuid():N}";
         var other = $"other-{Guid.NewGuid():N}";
         var first = _journal.StartHost(TestRegistry.Create(), "v1");
-        await first.Client.StartAsync(changed, "ThreeSteps", "1");
-        await first.Client.StartAsync(other, "Retrying", """{"value":2,"failuresBeforeSuccess":0}""");
+        await first.Client.StartJsonAsync(changed, "ThreeSteps", "1");
+        await first.Client.StartJsonAsync(other, "Retrying", """{"value":2,"failuresBeforeSuccess":0}""");
         await AwaitAsync(async () => Assert.NotEmpty((await first.Client.GetStatusAsync(changed)).WaitingOn));
         Assert.Equal(ExecutionStatus.Completed, (await first.Client.WaitAsync(other, Wait)).Status);
         await first.System.Terminate();
@@ -58,7 +58,7 @@ public sealed class RecoverySpec : IDisposable
         {
             var status = await second.Client.WaitAsync(changed, Wait);
             var fresh = $"fresh-{Guid.NewGuid():N}";
-            await second.Client.StartAsync(fresh, "Retrying", """{"value":3,"failuresBeforeSuccess":0}""");
+            await second.Client.StartJsonAsync(fresh, "Retrying", """{"value":3,"failuresBeforeSuccess":0}""");
 
             Assert.Equal(ExecutionStatus.Suspended, status.Status);
             Assert.StartsWith("Nondeterminism at step 1: expected ScheduleActivity 'Increment' input 1, but the code called ScheduleActivity 'Increment' input 1001", status.Error);
@@ -81,7 +81,7 @@ public sealed class RecoverySpec : IDisposable
         Gates.Release(shortOne);
         var snapshotEvery = ConfigurationFactory.ParseString("steadfast.snapshot-every = 7"); // ThreeSteps journals 8 events
         var first = _journal.StartHost(TestRegistry.Create(), "first", snapshotEvery);
-        await first.Client.StartAsync(id, "ThreeSteps", "10");
+        await first.Client.StartJsonAsync(id, "ThreeSteps", "10");
         Assert.Equal("13", (await first.Client.WaitAsync(id, Wait)).ResultJson);
         await AwaitAsync(() => Check(() => Assert.Equal(1,
             _journal.Count($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'workflow-{id}'"))));
@@ -96,10 +96,10 @@ public sealed class RecoverySpec : IDisposable
 
         // Below snapshot-every (8 events < 9) a finished workflow is read from its journal alone: no snapshot
         // write. A longer workflow started after it does get one: once that is stored, the short one's would be too.
-        await second.Client.StartAsync(shortOne, "ThreeSteps", "1");
+        await second.Client.StartJsonAsync(shortOne, "ThreeSteps", "1");
         Assert.Equal("4", (await second.Client.WaitAsync(shortOne, Wait)).ResultJson);
         var witness = $"witness-{Guid.NewGuid():N}";
-        await second.Client.StartAsync(witness, "FanOut", "1");
+        await second.Client.StartJsonAsync(witness, "FanOut", "1");
         Assert.Equal("55", (await second.Client.WaitAsync(witness, Wait)).ResultJson);
         await AwaitAsync(() => Check(() => Assert.True(
             _journal.Count($"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'workflow-{witness}'") > 0)));
@@ -111,7 +111,7 @@ public sealed class RecoverySpec : IDisposable
     {
         var id = $"unreg-{Guid.NewGuid():N}";
         await using var host = _journal.StartHost(TestRegistry.WithoutHang(), "host");
-        await host.Client.StartAsync(id, "CallsUnregistered", "1");
+        await host.Client.StartJsonAsync(id, "CallsUnregistered", "1");
         Assert.Equal("\"Steadfast.ActivityNotRegistered\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
     }
 

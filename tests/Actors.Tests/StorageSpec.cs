@@ -17,8 +17,8 @@ public sealed class StorageSpec : IDisposable
         var finished = $"finished-{Guid.NewGuid():N}";
         Gates.Release(finished);
         var host = _journal.StartHost(TestRegistry.Create());
-        await host.Client.StartAsync(running, "ThreeSteps", "1");
-        await host.Client.StartAsync(finished, "ThreeSteps", "1");
+        await host.Client.StartJsonAsync(running, "ThreeSteps", "1");
+        await host.Client.StartJsonAsync(finished, "ThreeSteps", "1");
         Assert.Equal(ExecutionStatus.Completed, (await host.Client.WaitAsync(finished, TimeSpan.FromSeconds(20))).Status);
         await AwaitAsync(async () => Assert.Equal(["activity GatedIncrement (step 2, attempt 1)"], (await host.Client.GetStatusAsync(running)).WaitingOn));
         await host.System.Terminate();
@@ -39,7 +39,7 @@ public sealed class StorageSpec : IDisposable
         var host = _journal.StartHost(TestRegistry.Create());
         var ids = Enumerable.Range(0, 3).Select(i => $"seq-{i}-{Guid.NewGuid():N}").ToList();
         foreach (var id in ids) Gates.Release(id);
-        foreach (var id in ids) await host.Client.StartAsync(id, "ThreeSteps", "1");
+        foreach (var id in ids) await host.Client.StartJsonAsync(id, "ThreeSteps", "1");
         foreach (var id in ids) Assert.Equal(ExecutionStatus.Completed, (await host.Client.WaitAsync(id, TimeSpan.FromSeconds(20))).Status);
         await host.System.Terminate();
 

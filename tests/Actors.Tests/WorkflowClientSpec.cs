@@ -10,7 +10,7 @@ public sealed class WorkflowClientSpec : IDisposable
     {
         await using var host = _journal.StartHost(TestRegistry.Create(), "client");
         var id = $"waiting-{Guid.NewGuid():N}";
-        await host.Client.StartAsync(id, "AddsSignal", "1"); // waits for a signal that never comes
+        await host.Client.StartJsonAsync(id, "AddsSignal", "1"); // waits for a signal that never comes
 
         var timeout = await Assert.ThrowsAsync<WorkflowTimeoutException>(() => host.Client.WaitAsync(id, TimeSpan.FromMilliseconds(300)));
 

@@ -27,7 +27,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
         var id = NewId("three");
         Gates.Release(id);
 
-        var accepted = await _client.StartAsync(id, "ThreeSteps", "5");
+        var accepted = await _client.StartJsonAsync(id, "ThreeSteps", "5");
         var status = await _client.WaitAsync(id, Wait);
 
         Assert.True(accepted.Created);
@@ -49,7 +49,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     {
         var id = NewId("ack");
 
-        await _client.StartAsync(id, "ThreeSteps", "1");
+        await _client.StartJsonAsync(id, "ThreeSteps", "1");
 
         // Read with a separate connection right after the ack: the start must already be committed.
         Assert.Equal("WorkflowStarted.v1", _journal.Rows("workflow-" + id)[0].Manifest);
@@ -63,10 +63,10 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
         var id = NewId("idem");
         Gates.Release(id);
 
-        var first = await _client.StartAsync(id, "ThreeSteps", "1");
-        var again = await _client.StartAsync(id, "ThreeSteps", "1");
-        var conflict = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartAsync(id, "ThreeSteps", "2"));
-        var otherType = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartAsync(id, "Retrying", """{"value":1,"failuresBeforeSuccess":0}"""));
+        var first = await _client.StartJsonAsync(id, "ThreeSteps", "1");
+        var again = await _client.StartJsonAsync(id, "ThreeSteps", "1");
+        var conflict = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartJsonAsync(id, "ThreeSteps", "2"));
+        var otherType = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartJsonAsync(id, "Retrying", """{"value":1,"failuresBeforeSuccess":0}"""));
 
         Assert.True(first.Created);
         Assert.False(again.Created);
@@ -88,7 +88,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData("ok-id", "Ordering", "null", StartRejection.MalformedInput, "JSON null")]
     public async Task Bad_start_should_be_rejected_specifically_and_journal_nothing(string id, string type, string input, StartRejection reason, string message)
     {
-        var e = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartAsync(id, type, input));
+        var e = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartJsonAsync(id, type, input));
 
         Assert.Equal(reason, e.Rejection.Reason);
         Assert.Contains(message, e.Message);
@@ -101,8 +101,8 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
         var tooLong = new string('a', 129);
         var big = "\"" + new string('x', SteadfastSettings.Default.MaxPayloadBytes) + "\"";
 
-        var idError = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartAsync(tooLong, "ThreeSteps", "1"));
-        var sizeError = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartAsync("big", "CatchingRefusal", big));
+        var idError = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartJsonAsync(tooLong, "ThreeSteps", "1"));
+        var sizeError = await Assert.ThrowsAsync<WorkflowStartException>(() => _client.StartJsonAsync("big", "CatchingRefusal", big));
 
         Assert.Equal(StartRejection.InvalidId, idError.Rejection.Reason);
         Assert.Equal(StartRejection.PayloadTooLarge, sizeError.Rejection.Reason);
@@ -115,7 +115,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     {
         var id = NewId("flaky");
 
-        await _client.StartAsync(id, "Retrying", """{"value":4,"failuresBeforeSuccess":2}""");
+        await _client.StartJsonAsync(id, "Retrying", """{"value":4,"failuresBeforeSuccess":2}""");
         var status = await _client.WaitAsync(id, Wait);
 
         Assert.Equal("40", status.ResultJson);
@@ -134,7 +134,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     {
         var id = NewId("exhaust");
 
-        await _client.StartAsync(id, "Retrying", """{"value":4,"failuresBeforeSuccess":99}""");
+        await _client.StartJsonAsync(id, "Retrying", """{"value":4,"failuresBeforeSuccess":99}""");
         var status = await _client.WaitAsync(id, Wait);
 
         Assert.Equal(ExecutionStatus.Failed, status.Status);
@@ -148,7 +148,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     {
         var id = NewId("refuse");
 
-        await _client.StartAsync(id, "CatchingRefusal", "\"no\"");
+        await _client.StartAsync(id, "CatchingRefusal", "no");
         var status = await _client.WaitAsync(id, Wait);
 
         Assert.Equal("\"caught Steadfast.Runtime.NonRetryableException after 1 attempt(s): refused: no\"", status.ResultJson);
@@ -160,7 +160,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     {
         var id = NewId("timeout");
 
-        await _client.StartAsync(id, "TimingOut", "1");
+        await _client.StartJsonAsync(id, "TimingOut", "1");
         var status = await _client.WaitAsync(id, Wait);
 
         Assert.Equal("\"System.TimeoutException x2\"", status.ResultJson);
@@ -172,7 +172,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
     {
         var id = NewId("waiting");
 
-        await _client.StartAsync(id, "ThreeSteps", "1");
+        await _client.StartJsonAsync(id, "ThreeSteps", "1");
 
         await AwaitAssertAsync(async () =>
         {
@@ -190,7 +190,7 @@ public sealed class WorkflowExecutionSpec : Akka.TestKit.Xunit2.TestKit
         var id = NewId("race");
         Gates.Release(id);
 
-        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.StartAsync(id, "ThreeSteps", "3")));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.StartJsonAsync(id, "ThreeSteps", "3")));
 
         Assert.Single(replies, r => r.Created);
         Assert.Equal(1, _journal.Count($"SELECT COUNT(*) FROM journal WHERE persistence_id = 'workflow-{id}' AND manifest = 'WorkflowStarted.v1'"));

@@ -33,7 +33,7 @@ _ = Task.Run(() => Commands(client));
 
 var prefix = arg.GetValueOrDefault("--id-prefix", "e2e");
 var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i}").ToList();
-await Task.WhenAll(ids.Select((id, i) => client.StartAsync(id, type, i.ToString())));
+await Task.WhenAll(ids.Select((id, i) => client.StartJsonAsync(id, type, i.ToString())));
 Console.WriteLine("STARTED");
 if (arg.ContainsKey("--stream"))
 {
@@ -47,7 +47,7 @@ if (arg.ContainsKey("--stream"))
                 var id = $"stream-{Interlocked.Increment(ref next)}";
                 try
                 {
-                    await client.StartAsync(id, nameof(LedgerWorkflow), "1");
+                    await client.StartJsonAsync(id, nameof(LedgerWorkflow), "1");
                     Console.WriteLine($"ACK {id}");
                     var status = await client.WaitAsync(id, TimeSpan.FromMinutes(1));
                     if (status.Status == ExecutionStatus.Completed) Console.WriteLine($"DONE {id} {status.ResultJson}");
@@ -82,7 +82,7 @@ static async Task Commands(WorkflowClient client)
         var words = line.Split(' ', 4);
         try
         {
-            if (words[0] == "signal") await client.SignalAsync(words[1], words[2], words[3]);
+            if (words[0] == "signal") await client.SignalJsonAsync(words[1], words[2], words[3]);
             else if (words[0] == "cancel") await client.CancelAsync(words[1], string.Join(' ', words.Skip(2)));
             else throw new ArgumentException("unknown command");
             Console.WriteLine("OK " + line);

@@ -16,11 +16,13 @@ public sealed class WorkflowClient(IActorRef router, TimeSpan? defaultTimeout = 
     public IActorRef Router => router;
 
     /// <summary>
-    /// Starts a workflow; returns once the start is durable. A host at its limits answers <see cref="StartRejection.Overloaded"/>:
-    /// the start is sent again after a jittered backoff (0.1 s doubling to 5 s) until the client's timeout is spent.
+    /// Starts a workflow with an input already serialized as JSON (<c>"5"</c> is the number 5, <c>"\"five\""</c> the
+    /// text); <see cref="StartAsync{TInput}"/> serializes a typed input for you. Returns once the start is durable. A
+    /// host at its limits answers <see cref="StartRejection.Overloaded"/>: the start is sent again after a jittered
+    /// backoff (0.1 s doubling to 5 s) until the client's timeout is spent.
     /// </summary>
     /// <exception cref="WorkflowStartException">The start was rejected (invalid id, unknown type, bad input, conflict, or still overloaded at the timeout).</exception>
-    public async Task<WorkflowAccepted> StartAsync(string workflowId, string workflowType, string inputJson, CancellationToken cancellationToken = default)
+    public async Task<WorkflowAccepted> StartJsonAsync(string workflowId, string workflowType, string inputJson, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + _timeout;
         var backoff = TimeSpan.FromMilliseconds(100);
@@ -49,18 +51,23 @@ public sealed class WorkflowClient(IActorRef router, TimeSpan? defaultTimeout = 
     private static readonly TimeSpan MinimumAsk = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(5);
 
-    /// <summary>Starts a workflow with a typed input.</summary>
+    /// <summary>
+    /// Starts a workflow with a typed input, serialized as the workflow's input type expects: a string is sent as the
+    /// JSON text <c>"…"</c>, never read as JSON (that is <see cref="StartJsonAsync"/>). Otherwise as <see cref="StartJsonAsync"/>.
+    /// </summary>
+    /// <exception cref="WorkflowStartException">The start was rejected (invalid id, unknown type, bad input, conflict, or still overloaded at the timeout).</exception>
     public Task<WorkflowAccepted> StartAsync<TInput>(string workflowId, string workflowType, TInput input, CancellationToken cancellationToken = default) =>
-        StartAsync(workflowId, workflowType, PayloadCodec.Serialize(input), cancellationToken);
+        StartJsonAsync(workflowId, workflowType, PayloadCodec.Serialize(input), cancellationToken);
 
     /// <summary>
-    /// Sends a signal; returns once it is journaled. The signal carries <paramref name="signalId"/> (one is made when it
+    /// Sends a signal whose payload is already serialized as JSON (<see cref="SignalAsync{T}"/> serializes a typed one);
+    /// returns once it is journaled. The signal carries <paramref name="signalId"/> (one is made when it
     /// is null), so the client re-sends it once after a timeout without any risk of journaling it twice. Pass your own
     /// id, kept with your own state, to be able to re-send after your process restarts.
     /// </summary>
     /// <returns>The acknowledgement; <see cref="SignalAccepted.Duplicate"/> when a signal with this id had been journaled before.</returns>
     /// <exception cref="WorkflowRequestException">Unknown or finished workflow, or an invalid name, payload or id.</exception>
-    public async Task<SignalAccepted> SignalAsync(string workflowId, string name, string payloadJson, string? signalId = null, CancellationToken cancellationToken = default)
+    public async Task<SignalAccepted> SignalJsonAsync(string workflowId, string name, string payloadJson, string? signalId = null, CancellationToken cancellationToken = default)
     {
         var signal = new SignalWorkflow(workflowId, name, payloadJson, signalId ?? Guid.NewGuid().ToString("N"));
         object reply;
@@ -81,9 +88,13 @@ public sealed class WorkflowClient(IActorRef router, TimeSpan? defaultTimeout = 
         };
     }
 
-    /// <summary>Sends a signal with a typed payload (see the JSON overload for <paramref name="signalId"/>).</summary>
+    /// <summary>
+    /// Sends a signal with a typed payload: a string is sent as the JSON text <c>"…"</c>, never read as JSON (that is
+    /// <see cref="SignalJsonAsync"/>, which also explains <paramref name="signalId"/>).
+    /// </summary>
+    /// <exception cref="WorkflowRequestException">Unknown or finished workflow, or an invalid name or id.</exception>
     public Task<SignalAccepted> SignalAsync<T>(string workflowId, string name, T payload, string? signalId = null, CancellationToken cancellationToken = default) =>
-        SignalAsync(workflowId, name, PayloadCodec.Serialize(payload), signalId, cancellationToken);
+        SignalJsonAsync(workflowId, name, PayloadCodec.Serialize(payload), signalId, cancellationToken);
 
     /// <summary>Requests cancellation; returns once the request is journaled (the workflow ends Cancelled after compensating).</summary>
     /// <exception cref="WorkflowRequestException">Unknown or finished workflow.</exception>
