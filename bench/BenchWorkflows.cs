@@ -21,7 +21,7 @@ public sealed class PlusOne : Activity<int, int>
     public static volatile bool Hang;
 
     /// <inheritdoc />
-    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    public override async Task<int> ExecuteAsync(int input, ActivityExecutionContext context)
     {
         if (Hang) await Task.Delay(Timeout.Infinite, context.CancellationToken);
         return input + 1;
@@ -69,6 +69,6 @@ public sealed class SoakWorkflow : Workflow<int, int>
 public sealed class SometimesFailing : Activity<int, int>
 {
     /// <inheritdoc />
-    public override Task<int> ExecuteAsync(int input, ActivityContext context) =>
+    public override Task<int> ExecuteAsync(int input, ActivityExecutionContext context) =>
         context.Attempt == 1 && input % 5 == 0 ? throw new IOException("transient") : Task.FromResult(input + 1);
 }

@@ -26,7 +26,7 @@ public sealed class LedgerStep : Activity<int, int>
 
     public static int MaxMs { get; set; } = 300;
 
-    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    public override async Task<int> ExecuteAsync(int input, ActivityExecutionContext context)
     {
         await Task.Delay(Random.Shared.Next(MinMs, MaxMs), context.CancellationToken);
         lock (Gate) File.AppendAllText(LedgerPath, $"{Run} {context.IdempotencyKey} {context.Attempt}\n");
@@ -83,7 +83,7 @@ public sealed class TortureWorkflow : Workflow<int, int>
 /// <summary>A ledger step whose first attempt fails when the workflow's number is divisible by 3.</summary>
 public sealed class FlakyLedgerStep : Activity<int, int>
 {
-    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    public override async Task<int> ExecuteAsync(int input, ActivityExecutionContext context)
     {
         var result = await new LedgerStep().ExecuteAsync(input, context);
         if (context.Attempt == 1 && int.Parse(context.WorkflowId.Split('-')[^1].Split('.')[0]) % 3 == 0)

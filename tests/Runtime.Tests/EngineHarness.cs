@@ -52,7 +52,7 @@ internal sealed class EngineHarness(SteadfastRegistry registry)
     private HistoryEvent Execute(ScheduleActivity c)
     {
         registry.TryGetActivity(c.ActivityName, out var activity);
-        var result = activity.InvokeAsync(new EmptyServices(), c.InputJson, new ActivityContext("wf-1", c.ActivityName, c.Sequence, 1, default)).Result;
+        var result = activity.InvokeAsync(new EmptyServices(), c.InputJson, new ActivityExecutionContext("wf-1", c.ActivityName, c.Sequence, 1, default)).Result;
         return new ActivityCompleted(c.Sequence, result, 1, Tick());
     }
 

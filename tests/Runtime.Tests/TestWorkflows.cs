@@ -6,12 +6,12 @@ public sealed record Numbers(int A, int B);
 
 public sealed class AddOne : Activity<int, int>
 {
-    public override Task<int> ExecuteAsync(int input, ActivityContext context) => Task.FromResult(input + 1);
+    public override Task<int> ExecuteAsync(int input, ActivityExecutionContext context) => Task.FromResult(input + 1);
 }
 
 public sealed class Double : Activity<int, int>
 {
-    public override Task<int> ExecuteAsync(int input, ActivityContext context) => Task.FromResult(input * 2);
+    public override Task<int> ExecuteAsync(int input, ActivityExecutionContext context) => Task.FromResult(input * 2);
 }
 
 /// <summary>AddOne(a) then Double(result); returns the sum with b.</summary>
@@ -117,7 +117,7 @@ public sealed class Oversized : Workflow<int, int>
 
 public sealed class Echo : Activity<string, int>
 {
-    public override Task<int> ExecuteAsync(string input, ActivityContext context) => Task.FromResult(input.Length);
+    public override Task<int> ExecuteAsync(string input, ActivityExecutionContext context) => Task.FromResult(input.Length);
 }
 
 internal static class Registries

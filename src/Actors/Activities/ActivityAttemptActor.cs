@@ -16,7 +16,7 @@ internal sealed class ActivityAttemptActor : ReceiveActor, IWithTimers
     private readonly Step _step;
     private readonly ActivityRegistration _activity;
     private readonly IServiceProvider _services;
-    private readonly ActivityContext _context;
+    private readonly ActivityExecutionContext _context;
 
     public ActivityAttemptActor(Step step, int attempt, ActivityRegistration activity, IServiceProvider services, int maxPayloadBytes)
     {
@@ -24,7 +24,7 @@ internal sealed class ActivityAttemptActor : ReceiveActor, IWithTimers
         _activity = activity;
         _services = services;
         var scheduled = step.Scheduled;
-        _context = new ActivityContext(step.WorkflowId, scheduled.ActivityName, scheduled.Sequence, attempt, _cancellation.Token);
+        _context = new ActivityExecutionContext(step.WorkflowId, scheduled.ActivityName, scheduled.Sequence, attempt, _cancellation.Token);
 
         Receive<AttemptSucceeded>(result =>
         {

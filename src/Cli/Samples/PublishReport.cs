@@ -6,7 +6,7 @@ namespace Steadfast.Cli.Samples;
 public sealed class PublishReport : Activity<string, string>
 {
     /// <inheritdoc />
-    public override async Task<string> ExecuteAsync(string summary, ActivityContext context)
+    public override async Task<string> ExecuteAsync(string summary, ActivityExecutionContext context)
     {
         await Task.Delay(SampleTiming.Work(summary, 200, 600), context.CancellationToken);
         return "report:" + context.IdempotencyKey;

@@ -6,7 +6,7 @@ namespace Steadfast.Cli.Samples;
 public sealed class SearchWeb : Activity<string, string[]>
 {
     /// <inheritdoc />
-    public override async Task<string[]> ExecuteAsync(string topic, ActivityContext context)
+    public override async Task<string[]> ExecuteAsync(string topic, ActivityExecutionContext context)
     {
         await Task.Delay(SampleTiming.Work(topic, 400, 1200), context.CancellationToken);
         var count = 2 + SampleTiming.StableHash(topic) % 4;

@@ -6,7 +6,7 @@ namespace Steadfast.Cli.Samples;
 public sealed class Summarize : Activity<string[], string>
 {
     /// <inheritdoc />
-    public override async Task<string> ExecuteAsync(string[] sources, ActivityContext context)
+    public override async Task<string> ExecuteAsync(string[] sources, ActivityExecutionContext context)
     {
         await Task.Delay(SampleTiming.Work(context.WorkflowId, 600, 1800), context.CancellationToken);
         if (context.Attempt == 1 && SampleTiming.StableHash(context.WorkflowId) % 3 == 0)

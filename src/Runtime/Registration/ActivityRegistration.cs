@@ -3,9 +3,9 @@ namespace Steadfast.Runtime;
 /// <summary>An activity type known to the host, with an invoker that runs one attempt on JSON payloads.</summary>
 public sealed class ActivityRegistration
 {
-    private readonly Func<IServiceProvider, string, ActivityContext, Task<string>> _invoke;
+    private readonly Func<IServiceProvider, string, ActivityExecutionContext, Task<string>> _invoke;
 
-    internal ActivityRegistration(string name, Type type, Func<IServiceProvider, string, ActivityContext, Task<string>> invoke)
+    internal ActivityRegistration(string name, Type type, Func<IServiceProvider, string, ActivityExecutionContext, Task<string>> invoke)
     {
         Name = name;
         Type = type;
@@ -19,6 +19,6 @@ public sealed class ActivityRegistration
     public Type Type { get; }
 
     /// <summary>Runs one attempt: creates the activity from <paramref name="services"/>, decodes the input, encodes the result.</summary>
-    public Task<string> InvokeAsync(IServiceProvider services, string inputJson, ActivityContext context) =>
+    public Task<string> InvokeAsync(IServiceProvider services, string inputJson, ActivityExecutionContext context) =>
         _invoke(services, inputJson, context);
 }

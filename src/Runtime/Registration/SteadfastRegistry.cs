@@ -43,7 +43,7 @@ public sealed class SteadfastRegistry
         var args = baseType.GetGenericArguments();
         var invoker = typeof(SteadfastRegistry).GetMethod(nameof(InvokeActivity), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(typeof(TActivity), args[0], args[1])
-            .CreateDelegate<Func<IServiceProvider, string, ActivityContext, Task<string>>>();
+            .CreateDelegate<Func<IServiceProvider, string, ActivityExecutionContext, Task<string>>>();
         _activities[name] = new ActivityRegistration(name, typeof(TActivity), invoker);
         _activityNames[typeof(TActivity)] = name;
         return this;
@@ -65,7 +65,7 @@ public sealed class SteadfastRegistry
     public string WorkflowNameOf(Type workflowType) =>
         _workflowNames.TryGetValue(workflowType, out var name) ? name : workflowType.Name;
 
-    private static async Task<string> InvokeActivity<TActivity, TIn, TOut>(IServiceProvider services, string inputJson, ActivityContext context)
+    private static async Task<string> InvokeActivity<TActivity, TIn, TOut>(IServiceProvider services, string inputJson, ActivityExecutionContext context)
         where TActivity : Activity<TIn, TOut>
     {
         var input = PayloadCodec.Deserialize<TIn>(inputJson);

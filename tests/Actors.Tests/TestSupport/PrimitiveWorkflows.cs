@@ -73,7 +73,7 @@ public sealed class Tracked : Activity<int, int>
 
     public static int MaxConcurrent(string workflowId) => Running.GetValueOrDefault(workflowId).Max;
 
-    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    public override async Task<int> ExecuteAsync(int input, ActivityExecutionContext context)
     {
         Running.AddOrUpdate(context.WorkflowId, (1, 1), (_, r) => (r.Now + 1, Math.Max(r.Max, r.Now + 1)));
         await Task.Delay(50);

@@ -8,7 +8,7 @@ public sealed record StressPlan(int Width, int StepMs, int SleepMs);
 /// <summary>Records its execution in the ledger, then takes <c>input</c> milliseconds (cancellable) and returns them.</summary>
 public sealed class Work : Activity<int, int>
 {
-    public override async Task<int> ExecuteAsync(int milliseconds, ActivityContext context)
+    public override async Task<int> ExecuteAsync(int milliseconds, ActivityExecutionContext context)
     {
         Ledger.Record(context);
         await Task.Delay(milliseconds, context.CancellationToken);
@@ -19,7 +19,7 @@ public sealed class Work : Activity<int, int>
 /// <summary>Like <see cref="Work"/>, but its first two attempts fail.</summary>
 public sealed class TwiceFailingWork : Activity<int, int>
 {
-    public override async Task<int> ExecuteAsync(int milliseconds, ActivityContext context)
+    public override async Task<int> ExecuteAsync(int milliseconds, ActivityExecutionContext context)
     {
         Ledger.Record(context);
         await Task.Delay(milliseconds, context.CancellationToken);

@@ -12,7 +12,7 @@ public static class Ledger
 {
     private static readonly ConcurrentDictionary<(string WorkflowId, int Step, int Attempt), int> Runs = new();
 
-    public static void Record(ActivityContext ctx) => Runs.AddOrUpdate((ctx.WorkflowId, ctx.Sequence, ctx.Attempt), 1, (_, n) => n + 1);
+    public static void Record(ActivityExecutionContext ctx) => Runs.AddOrUpdate((ctx.WorkflowId, ctx.Sequence, ctx.Attempt), 1, (_, n) => n + 1);
 
     /// <summary>Executions of step <paramref name="sequence"/>, all attempts together.</summary>
     public static int RunsOf(string workflowId, int sequence) =>
@@ -44,7 +44,7 @@ public static class Gates
 
 public sealed class Increment : Activity<int, int>
 {
-    public override Task<int> ExecuteAsync(int input, ActivityContext context)
+    public override Task<int> ExecuteAsync(int input, ActivityExecutionContext context)
     {
         Ledger.Record(context);
         return Task.FromResult(input + 1);
@@ -54,7 +54,7 @@ public sealed class Increment : Activity<int, int>
 /// <summary>Waits for the workflow's gate, then increments.</summary>
 public sealed class GatedIncrement : Activity<int, int>
 {
-    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    public override async Task<int> ExecuteAsync(int input, ActivityExecutionContext context)
     {
         Ledger.Record(context);
         await Gates.For(context.WorkflowId).Task.WaitAsync(context.CancellationToken);
@@ -67,7 +67,7 @@ public sealed record FlakyInput(int Value, int FailuresBeforeSuccess);
 /// <summary>Fails the first N attempts with an IOException.</summary>
 public sealed class Flaky : Activity<FlakyInput, int>
 {
-    public override Task<int> ExecuteAsync(FlakyInput input, ActivityContext context)
+    public override Task<int> ExecuteAsync(FlakyInput input, ActivityExecutionContext context)
     {
         Ledger.Record(context);
         if (context.Attempt <= input.FailuresBeforeSuccess)
@@ -79,7 +79,7 @@ public sealed class Flaky : Activity<FlakyInput, int>
 /// <summary>Always fails with a non-retryable error.</summary>
 public sealed class Refuse : Activity<string, int>
 {
-    public override Task<int> ExecuteAsync(string input, ActivityContext context)
+    public override Task<int> ExecuteAsync(string input, ActivityExecutionContext context)
     {
         Ledger.Record(context);
         throw new NonRetryableException("refused: " + input);
@@ -91,7 +91,7 @@ public sealed class Hang : Activity<int, int>
 {
     public static readonly ConcurrentDictionary<string, int> Cancellations = new();
 
-    public override async Task<int> ExecuteAsync(int input, ActivityContext context)
+    public override async Task<int> ExecuteAsync(int input, ActivityExecutionContext context)
     {
         Ledger.Record(context);
         try

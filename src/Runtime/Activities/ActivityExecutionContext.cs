@@ -6,7 +6,7 @@ namespace Steadfast.Runtime;
 /// <param name="Sequence">The step number of the call within its workflow.</param>
 /// <param name="Attempt">The attempt number, starting at 1.</param>
 /// <param name="CancellationToken">Cancelled when the attempt times out or the host stops.</param>
-public sealed record ActivityContext(
+public sealed record ActivityExecutionContext(
     string WorkflowId,
     string ActivityName,
     int Sequence,
