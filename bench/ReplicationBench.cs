@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
 using Steadfast.Hosting.Replication;
 using static Steadfast.Bench.BenchSupport;

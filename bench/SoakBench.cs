@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Steadfast.Actors;
 using Steadfast.Hosting;
 using Steadfast.Hosting.Replication;

@@ -1,6 +1,4 @@
-using Akka.Actor;
 using Akka.Configuration;
-using Steadfast.Runtime;
 
 using static Steadfast.Actors.Tests.Eventually;
 

@@ -1,5 +1,4 @@
 using Akka.Configuration;
-using Steadfast.Runtime;
 
 using static Steadfast.Actors.Tests.Eventually;
 

@@ -1,6 +1,4 @@
 using Akka.Configuration;
-using Akka.Actor;
-using Steadfast.Runtime;
 
 using static Steadfast.Actors.Tests.Eventually;
 

@@ -1,5 +1,4 @@
 using Steadfast.Actors.Storage;
-using Steadfast.Runtime;
 
 using static Steadfast.Actors.Tests.Eventually;
 

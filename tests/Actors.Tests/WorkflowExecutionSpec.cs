@@ -1,5 +1,3 @@
-using Akka.Actor;
-using Steadfast.Runtime;
 using Steadfast.Actors.Storage;
 
 namespace Steadfast.Actors.Tests;

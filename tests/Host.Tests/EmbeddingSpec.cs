@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
 using Steadfast.Cli.Samples;
 using Steadfast.Hosting;

@@ -1,5 +1,4 @@
 using System.Diagnostics; // Activity, ActivityContext, Stopwatch: what tracing and timing put in every author's file
-using Steadfast.Runtime;
 
 namespace Steadfast.Runtime.Tests;
 

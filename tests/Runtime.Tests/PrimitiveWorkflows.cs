@@ -1,4 +1,3 @@
-using Steadfast.Runtime;
 
 namespace Steadfast.Runtime.Tests;
 

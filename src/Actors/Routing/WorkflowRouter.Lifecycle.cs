@@ -1,7 +1,5 @@
 using Akka.Actor;
-using Akka.Event;
 using Steadfast.Actors.Storage;
-using Steadfast.Runtime;
 using static Steadfast.Actors.RouterProtocol;
 
 namespace Steadfast.Actors;

@@ -1,8 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence;
-using Steadfast.Runtime.History;
-using Steadfast.Runtime.Replay;
 
 namespace Steadfast.Actors;
 

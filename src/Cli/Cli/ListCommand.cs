@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Steadfast.Actors.Storage;
-using Steadfast.Cli.Inspection;
 
 namespace Steadfast.Cli.Cli;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steadfast.Actors;
@@ -56,7 +55,7 @@ internal static class RunCommand
         }
 
         if (keepRunning && !either.IsCancellationRequested) await host.WaitForShutdownAsync(cancel);
-        else await host.StopAsync();
+        else await host.StopAsync(CancellationToken.None); // a stop after Ctrl+C must still drain and ship the last frames
         return Environment.ExitCode; // non-zero when the host stopped itself (e.g. JournalFileGuard)
     }
 
@@ -102,7 +101,7 @@ internal static class RunCommand
                 if (statuses.Length > 5) Console.WriteLine($"  … and {statuses.Length - 5} more");
                 break;
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), cancel).ContinueWith(_ => { });
+            await Task.Delay(TimeSpan.FromSeconds(1), cancel).ContinueWith(_ => { }, CancellationToken.None); // a cancelled pause ends the loop below, not with an exception
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Steadfast.Actors.Storage;
-using Steadfast.Actors;
 using Steadfast.Cli.Inspection;
 using Steadfast.Runtime.History;
 

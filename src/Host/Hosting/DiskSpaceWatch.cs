@@ -32,13 +32,13 @@ public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<Work
                 {
                     _low = $"Only {free / (1024 * 1024)} MB are free on the journal's volume ({folder}), below Steadfast:MinFreeDiskMegabytes " +
                           $"({minimumMegabytes} MB): new starts are refused until space is freed; running workflows go on.";
-                    log.LogError("{Reason}", _low);
+                    log.DiskLow(_low);
                     registry.ActorRef.Tell(new DiskPressure(_low));
                 }
                 else if (free >= minimum && _low is not null)
                 {
                     _low = null;
-                    log.LogWarning("{Free} MB are free on the journal's volume again: new starts are taken", free / (1024 * 1024));
+                    log.DiskFreeAgain(free.Value / (1024 * 1024));
                     registry.ActorRef.Tell(new DiskPressure(null));
                 }
             }

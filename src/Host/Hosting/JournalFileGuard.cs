@@ -24,8 +24,7 @@ public sealed class JournalFileGuard(SteadfastOptions options, IHostApplicationL
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 if (File.Exists(options.DatabasePath)) continue;
-                log.LogCritical("The journal {Database} was removed while the host runs: further writes would be lost. Stopping now; " +
-                                "restart to restore it from the replica (if replication is on) or to start a new journal.", options.DatabasePath);
+                log.JournalRemoved(options.DatabasePath);
                 Environment.ExitCode = ExitCode;
                 lifetime.StopApplication();
                 return;

@@ -1,9 +1,7 @@
-using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Steadfast.Hosting.Replication;
 using Steadfast.Runtime;
 
 namespace Steadfast.Hosting;

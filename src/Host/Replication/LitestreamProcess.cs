@@ -93,14 +93,14 @@ public sealed partial class LitestreamProcess : IDisposable
         var level = match.Success ? match.Groups[1].Value : "INFO";
         var text = TimePrefix().Replace(line, "");
         var routine = text.Contains("msg=\"write wal segment\"") || text.Contains("msg=\"wal segment written\"");
-        logger.Log(level switch
+        logger.Litestream(level switch
         {
             "DEBUG" => LogLevel.Debug,
             "INFO" when routine => LogLevel.Debug, // one pair per sync interval: too chatty for Information
             "WARN" => LogLevel.Warning,
             "ERROR" => LogLevel.Error,
             _ => LogLevel.Information,
-        }, "litestream: {Line}", text);
+        }, text);
     }
 
     public void Dispose()

@@ -27,7 +27,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         var replication = options.Replication;
         if (!replication.Enabled)
         {
-            log.LogWarning("Replication is OFF: the journal {Database} is not backed up (enable Steadfast:Replication)", options.DatabasePath);
+            log.ReplicationOff(options.DatabasePath);
             JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
             return;
         }
@@ -38,12 +38,12 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             try
             {
                 var restored = await _litestream.RestoreAsync(output: null, cancellationToken);
-                if (restored is null) log.LogInformation("No replica of {Database} exists yet: starting a new journal", options.DatabasePath);
-                else log.LogWarning("Restored {Database} from the replica ({Position}); unfinished workflows resume from it", options.DatabasePath, restored);
+                if (restored is null) log.NoReplicaYet(options.DatabasePath);
+                else log.Restored(options.DatabasePath, restored);
             }
             catch (ReplicationException e) when (replication.StartEmptyIfReplicaUnreachable)
             {
-                log.LogError("{Error} Starting with an EMPTY journal because StartEmptyIfReplicaUnreachable is set", e.Message);
+                log.StartingEmpty(e.Message);
             }
             catch (ReplicationException e)
             {
@@ -56,7 +56,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         // A host killed with SIGKILL leaves its Litestream running; two replicating one file would fight.
         foreach (var stale in LitestreamProcesses.Replicating(_litestream.ConfigPath))
         {
-            log.LogWarning("Stopping Litestream pid {Pid} left over from a previous host of this journal", stale);
+            log.StoppingLeftover(stale);
             try
             {
                 using var process = System.Diagnostics.Process.GetProcessById(stale);
@@ -70,7 +70,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         }
         _watermark = new ReplicationWatermark(options.DatabasePath, replication.AcknowledgeAfterReplicated).Register();
         _shipped = new ShippedPositions(options.DatabasePath);
-        log.LogInformation("Replicating {Database} to {Replicas} (config {Config}){Mode}", options.DatabasePath,
+        log.Replicating(options.DatabasePath,
             string.Join(", ", replication.Replicas.Select(r => $"{r.DisplayName} ({r.Type})")), _litestream.ConfigPath,
             replication.AcknowledgeAfterReplicated ? "; acknowledging only what a replica holds (RPO 0)" : "");
         await base.StartAsync(cancellationToken);
@@ -86,27 +86,27 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         }
         catch (ReplicationException e)
         {
-            log.LogWarning("Could not compare {Database} with the replica ({Error}); starting on the local journal", options.DatabasePath, e.Message);
+            log.CouldNotCompare(options.DatabasePath, e.Message);
             return;
         }
         if (replicas.Count == 0)
         {
-            log.LogInformation("No replica holds a generation of {Database} yet: starting on the local journal", options.DatabasePath);
+            log.NoGenerationYet(options.DatabasePath);
             return;
         }
         if (LocalJournalCheck.Difference(options.DatabasePath, replicas) is not { } difference)
         {
-            log.LogInformation("{Database} is the history of replica generation {Generation}", options.DatabasePath, replicas.MaxBy(r => r.LastSync)!.Generation);
+            log.SameHistory(options.DatabasePath, replicas.MaxBy(r => r.LastSync)!.Generation);
             return;
         }
         switch (options.Replication.WhenLocalDiffers)
         {
             case WhenLocalDiffers.RestoreFromReplica:
                 var aside = LocalJournalCheck.MoveAside(options.DatabasePath);
-                log.LogWarning("{Difference} Moved it to {Aside}; restoring the replica's history", difference, aside);
+                log.MovedAside(difference, aside);
                 break; // the restore below finds the journal missing
             case WhenLocalDiffers.DiscardReplicaHistory:
-                log.LogWarning("{Difference} Starting on it anyway (discard replica history was asked for): a new generation begins", difference);
+                log.DiscardingReplicaHistory(difference);
                 break;
             default:
                 throw new HistoryConflictException(difference + " To restore the replica's history, start with --restore-from-replica " +
@@ -135,19 +135,18 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
                 }
                 catch (Exception e) when (e is IOException or FormatException or OverflowException or UnauthorizedAccessException)
                 {
-                    log.LogWarning("Could not read a shipped position from Litestream's log ({Error}); the next one confirms it", e.Message);
+                    log.UnreadableShippedPosition(e.Message);
                 }
                 // Litestream 0.3.13 logs this and then idles without replicating: make it a restart instead.
                 if (line.Contains("msg=\"no databases specified in configuration\"", StringComparison.Ordinal)) current?.Kill();
             });
             var startedAt = DateTime.UtcNow;
-            log.LogInformation("Litestream started (pid {Pid})", child.Pid);
+            log.Started(child.Pid);
             try
             {
                 var code = await child.Exited.WaitAsync(stoppingToken);
                 if (DateTime.UtcNow - startedAt > TimeSpan.FromMinutes(1)) backoff = TimeSpan.FromSeconds(1);
-                log.LogError("Litestream (pid {Pid}) exited unexpectedly with code {Code}: replication is PAUSED; restarting it in {Backoff}",
-                    child.Pid, code, backoff);
+                log.ExitedUnexpectedly(child.Pid, code, backoff);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
@@ -161,17 +160,16 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
                 var generationRecord = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, $".{Path.GetFileName(options.DatabasePath)}-litestream", "generation");
                 try
                 {
-                    if (!File.Exists(generationRecord) || _watermark!.PendingCommits > 0) await shippedOnce.Task.WaitAsync(firstSync);
+                    if (!File.Exists(generationRecord) || _watermark!.PendingCommits > 0) await shippedOnce.Task.WaitAsync(firstSync, CancellationToken.None); // stopping: the token is already cancelled
                 }
                 catch (TimeoutException)
                 {
-                    log.LogWarning("Litestream (pid {Pid}) shipped nothing within {Wait}; stopping it anyway", child.Pid, firstSync);
+                    log.ShippedNothing(child.Pid, firstSync);
                 }
                 await child.StopAsync(TimeSpan.FromSeconds(15));
                 var code = child.Exited.IsCompletedSuccessfully ? child.Exited.Result : -1;
-                if (code == 0) log.LogInformation("Litestream stopped after shipping its last frames (pid {Pid})", child.Pid);
-                else log.LogWarning("Litestream (pid {Pid}) stopped with exit code {Code}: its last frames may not be on the replica; the next start ships them",
-                    child.Pid, code);
+                if (code == 0) log.Stopped(child.Pid);
+                else log.StoppedWithError(child.Pid, code);
             }
         }
         await statusLoop.ContinueWith(_ => { }, TaskScheduler.Default);
@@ -189,11 +187,11 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             {
                 try
                 {
-                    if ((await litestream.StatusAsync(stoppingToken)).Count == 0) log.LogWarning("No replica holds a generation of {Database} yet", litestream.DatabasePath);
+                    if ((await litestream.StatusAsync(stoppingToken)).Count == 0) log.StillNoGeneration(litestream.DatabasePath);
                 }
                 catch (ReplicationException e)
                 {
-                    log.LogWarning("Replication status unavailable: {Error}", e.Message);
+                    log.StatusUnavailable(e.Message);
                 }
             }
         }
@@ -227,8 +225,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
                 }
                 if (watermark.Lag <= options.Replication.LagWarning || DateTime.UtcNow - warnedAt < TimeSpan.FromMinutes(1)) continue;
                 warnedAt = DateTime.UtcNow;
-                log.LogWarning("Replication is lagging: the oldest commit no replica holds is {Lag} old ({Pending} commits waiting; replicas hold up to {Position})",
-                    watermark.Lag, watermark.PendingCommits, watermark.Replicated?.ToString() ?? "nothing yet");
+                log.Lagging(watermark.Lag, watermark.PendingCommits, watermark.Replicated?.ToString() ?? "nothing yet");
             }
         }
         catch (OperationCanceledException)

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Steadfast.Hosting;
+
+/// <summary>The hosting library's own log lines (replication has <see cref="Replication.ReplicationLog"/>), source-generated.</summary>
+internal static partial class HostingLog
+{
+    // The reason is also the refusal callers get: written once, in DiskSpaceWatch.
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}")]
+    public static partial void DiskLow(this ILogger log, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Free} MB are free on the journal's volume again: new starts are taken")]
+    public static partial void DiskFreeAgain(this ILogger log, long free);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The journal {Database} was removed while the host runs: further writes would be lost. Stopping now; " +
+                                                        "restart to restore it from the replica (if replication is on) or to start a new journal.")]
+    public static partial void JournalRemoved(this ILogger log, string database);
+}
