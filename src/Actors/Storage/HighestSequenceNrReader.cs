@@ -5,7 +5,7 @@ namespace Steadfast.Actors.Storage;
 /// <summary>
 /// Reads the highest journal sequence number of many persistence ids with one query. Every persistent actor asks
 /// for its own when it starts, even a brand-new workflow; through the plugin that is a connection, a transaction
-/// and a freshly built query each (9 % of W1's CPU). Requests that arrive while a read runs wait for the next one,
+/// and a freshly built query each (docs/performance.md, session 3). Requests that arrive while a read runs wait for the next one,
 /// which answers all of them from the (persistence_id, sequence_number) primary key.
 /// </summary>
 internal sealed class HighestSequenceNrReader(string databasePath)

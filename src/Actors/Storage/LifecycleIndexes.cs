@@ -6,8 +6,8 @@ namespace Steadfast.Actors.Storage;
 /// <summary>
 /// Partial indexes over the journal's start and terminal events (by manifest), so that host start finds the
 /// unfinished workflows, and the inspector lists executions, without a tag row on every start and finish. The
-/// plugin writes tagged rows one by one (an insert plus an identity read each) and splits its batch around them:
-/// with start and finish tags, W1 ran at 1,432 workflows/s; without, 1,805 (same sitting).
+/// plugin writes tagged rows one by one (an insert plus an identity read each) and splits its batch around them
+/// (measured: docs/performance.md, session 3).
 /// </summary>
 public static class LifecycleIndexes
 {

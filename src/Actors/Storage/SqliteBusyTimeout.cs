@@ -5,8 +5,8 @@ namespace Steadfast.Actors.Storage;
 
 /// <summary>
 /// Sets SQLite's own busy timeout on every connection the persistence plugin opens. Without it a write that
-/// meets another writer gets SQLITE_BUSY and Microsoft.Data.Sqlite retries after a fixed 150 ms sleep: that was
-/// the p99 latency (~5 % of sequential workflows took ~155 ms). SQLite's busy handler waits in short steps.
+/// meets another writer gets SQLITE_BUSY and Microsoft.Data.Sqlite retries after a fixed 150 ms sleep, which set
+/// the p99 latency; SQLite's own busy handler waits in short steps (docs/performance.md).
 /// </summary>
 public sealed class SqliteBusyTimeout(TimeSpan timeout) : ConnectionInterceptor
 {

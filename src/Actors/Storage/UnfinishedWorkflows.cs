@@ -50,8 +50,8 @@ public static class UnfinishedWorkflows
         }
         await using var command = connection.CreateCommand();
         // Dormant: the newest journal row of the workflow carries the waiting-for-signal tag. Each is one probe of the
-        // (persistence_id, sequence_nr) index; "+w.tag" keeps SQLite off the tag index, which made this O(n²):
-        // 9.4 s instead of 22 ms for 10,000 dormant workflows.
+        // (persistence_id, sequence_nr) index; "+w.tag" keeps SQLite off the tag index, which made this O(n²)
+        // (docs/performance.md).
         command.CommandText = $$"""
             WITH unfinished AS (
               SELECT persistence_id FROM journal WHERE {{LifecycleIndexes.Started}}

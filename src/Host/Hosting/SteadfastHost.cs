@@ -45,8 +45,7 @@ public static class SteadfastHost
     public static IHost Build(SteadfastOptions options, SteadfastRegistry registry, Action<IServiceCollection>? services = null, LogLevel minimumLevel = LogLevel.Information)
     {
         // Steadfast reads its options itself (LoadOptions). The default appsettings.json reload would watch the
-        // working directory recursively, data folder included: a file event per journal write (~8 % of the host's
-        // CPU in a W1 run with the data folder below the working directory).
+        // working directory recursively, data folder included: a file event per journal write (docs/performance.md).
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = configuration });

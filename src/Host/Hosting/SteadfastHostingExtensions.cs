@@ -18,21 +18,23 @@ public static class SteadfastHostingExtensions
     /// switched to WAL when the actor system starts (not when the host is built, which would be before a restore):
     /// a foreign or corrupt file stops the host with a specific error.
     /// </summary>
-    public static AkkaConfigurationBuilder WithSteadfast(this AkkaConfigurationBuilder builder, SteadfastOptions options, SteadfastRegistry registry)
+    public static AkkaConfigurationBuilder WithSteadfast(this AkkaConfigurationBuilder builder, SteadfastOptions options, SteadfastRegistry registry) =>
+        builder.AddSteadfastTo(options, registry, journalPrepared: false);
+
+    // AddSteadfast's LitestreamSupervisor prepares the journal before Akka starts (it must, before replicating): once is enough.
+    private static AkkaConfigurationBuilder AddSteadfastTo(this AkkaConfigurationBuilder builder, SteadfastOptions options, SteadfastRegistry registry,
+        bool journalPrepared)
     {
         options.Validate();
         if (options.AkkaConfigFile is { } overrides)
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(overrides)), HoconAddMode.Prepend);
-        builder.AddHocon(StorageConfig.ForSqlite(options.DatabasePath), HoconAddMode.Append);
-        builder.AddSetup(StorageConfig.SqliteSetup(options.DatabasePath));
-        builder.AddHocon(SteadfastSettings.Reference, HoconAddMode.Append);
+        builder.AddHocon(SteadfastActorSystem.Config(options.DatabasePath), HoconAddMode.Append);
+        foreach (var setup in SteadfastActorSystem.Setups(options.DatabasePath)) builder.AddSetup(setup);
         builder.WithActors((system, actors, resolver) =>
         {
-            JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
+            if (!journalPrepared) JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
             var settings = SteadfastSettings.From(system.Settings.Config);
-            var services = resolver.GetService<IServiceProvider>();
-            var workflows = system.ActorOf(WorkflowRouter.Props(registry, settings, services,
-                JournalReads.ForFile(options.DatabasePath)), "steadfast");
+            var workflows = SteadfastActorSystem.StartRouter(system, registry, resolver.GetService<IServiceProvider>(), options.DatabasePath);
             actors.Register<WorkflowRouter>(workflows);
             // Graceful stop: refuse new requests, let journal writes in flight finish and acknowledge, then let
             // Akka stop (and after it the host stops Litestream, which ships the last frames).
@@ -81,7 +83,7 @@ public static class SteadfastHostingExtensions
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .WithSteadfast(options, registry));
+            .AddSteadfastTo(options, registry, journalPrepared: true));
         services.AddWorkflowClient(clientTimeout);
         services.AddSingleton<DiskSpaceWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<DiskSpaceWatch>()); // after Akka: it tells the router

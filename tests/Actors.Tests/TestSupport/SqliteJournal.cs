@@ -26,20 +26,15 @@ public sealed class SqliteJournal : IDisposable
         akka.loglevel = INFO
         """);
 
-    public Config Config(Config? extra = null) =>
-        (extra ?? Akka.Configuration.Config.Empty)
-            .WithFallback(SteadfastOverrides)
-            .WithFallback(StorageConfig.ForSqlite(Path))
-            .WithFallback(SteadfastSettings.Reference);
-
-    /// <summary>The config plus the plugin's connection setup (busy timeout), as the host composes them.</summary>
-    public ActorSystemSetup Setup(Config? extra = null) => StorageConfig.SqliteSystemSetup(Path, Config(extra));
+    /// <summary>The actor system setup the host composes (<see cref="SteadfastActorSystem"/>), with the tests' overrides.</summary>
+    public ActorSystemSetup Setup(Config? extra = null) =>
+        SteadfastActorSystem.Bootstrap(Path, (extra ?? Akka.Configuration.Config.Empty).WithFallback(SteadfastOverrides));
 
     /// <summary>A second (or third) "host" on the same file, as after a restart.</summary>
     public TestHost StartHost(SteadfastRegistry registry, string name = "host", Config? extra = null)
     {
         var system = ActorSystem.Create(name, Setup(extra));
-        var r = system.ActorOf(WorkflowRouter.Props(registry, SteadfastSettings.From(system.Settings.Config), Services(), JournalReads.ForFile(Path)), "steadfast");
+        var r = SteadfastActorSystem.StartRouter(system, registry, Services(), Path);
         return new TestHost(system, r, new WorkflowClient(r, TimeSpan.FromSeconds(20)));
     }
 

@@ -1,15 +1,13 @@
-using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence.Sql.Config;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 
-namespace Steadfast.Actors;
+namespace Steadfast.Actors.Storage;
 
 /// <summary>
 /// The Akka.Persistence.Sql configuration for one SQLite journal file: journal, snapshot store, tag table
-/// and read journal all in the same file, events through <see cref="Serialization.SteadfastSerializer"/>.
+/// and read journal all in the same file. Composed with the serializer and the router by <see cref="SteadfastActorSystem"/>.
 /// </summary>
 public static class StorageConfig
 {
@@ -26,28 +24,24 @@ public static class StorageConfig
 
     /// <summary>
     /// The plugin's connection options for the file: the same connection string plus a per-connection
-    /// <see cref="Storage.SqliteBusyTimeout"/> and <see cref="Storage.YieldBeforeDatabaseWork"/>, which HOCON
+    /// <see cref="SqliteBusyTimeout"/> and <see cref="YieldBeforeDatabaseWork"/>, which HOCON
     /// cannot express. Add it to the actor system's setup.
     /// </summary>
     public static DataOptionsSetup SqliteSetup(string databasePath) => new(new DataOptions()
         .UseConnectionString(SqliteProvider, ConnectionString(databasePath))
-        .UseInterceptor(new Storage.SqliteBusyTimeout(TimeSpan.FromSeconds(30)))
-        .UseInterceptor(new Storage.YieldBeforeDatabaseWork()));
-
-    /// <summary>The actor system setup for a Steadfast journal file: <paramref name="config"/> plus <see cref="SqliteSetup"/>.</summary>
-    public static ActorSystemSetup SqliteSystemSetup(string databasePath, Config config) =>
-        BootstrapSetup.Create().WithConfig(config).And(SqliteSetup(databasePath));
+        .UseInterceptor(new SqliteBusyTimeout(TimeSpan.FromSeconds(30)))
+        .UseInterceptor(new YieldBeforeDatabaseWork()));
 
     /// <summary>
     /// HOCON that points every persistence plugin at <paramref name="databasePath"/>. SQLite has one writer, so the
     /// journal writes one batch at a time (the plugin's default of 3 only adds lock waits); the writes that queue
     /// meanwhile form the next batch. The journal is the plugin's with batched sequence-number reads
-    /// (<see cref="Storage.SteadfastSqlJournal"/>).
+    /// (<see cref="SteadfastSqlJournal"/>).
     /// </summary>
     public static Config ForSqlite(string databasePath) =>
         ConfigurationFactory.ParseString($$"""
             akka.persistence.journal.sql {
-              class = "{{typeof(Storage.SteadfastSqlJournal).AssemblyQualifiedName}}"
+              class = "{{typeof(SteadfastSqlJournal).AssemblyQualifiedName}}"
               parallelism = 1
             }
             """).WithFallback(ForProvider(ConnectionString(databasePath), SqliteProvider));
@@ -80,16 +74,6 @@ public static class StorageConfig
                   provider-name = {{provider}}
                   auto-initialize = on
                 }
-              }
-            }
-            akka.actor {
-              serializers.steadfast = "Steadfast.Actors.Serialization.SteadfastSerializer, Steadfast.Actors"
-              serialization-bindings {
-                "Steadfast.Runtime.History.HistoryEvent, Steadfast.Runtime" = steadfast
-                "Steadfast.Actors.WorkflowSnapshot, Steadfast.Actors" = steadfast
-              }
-              serialization-identifiers {
-                "Steadfast.Actors.Serialization.SteadfastSerializer, Steadfast.Actors" = 1701
               }
             }
             """).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration); // the plugins' own defaults, needed before the extension loads them

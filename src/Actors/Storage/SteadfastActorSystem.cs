@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using Akka.Serialization;
+using Steadfast.Actors.Serialization;
+using Steadfast.Runtime;
+using Steadfast.Runtime.History;
+
+namespace Steadfast.Actors.Storage;
+
+/// <summary>
+/// The one composition of Steadfast in an actor system, used by the hosting library's <c>WithSteadfast</c> and by the
+/// test harness alike: the journal configuration, the setups HOCON cannot express (the plugin's connection options and
+/// the serializer, registered through Akka's typed <see cref="SerializationSetup"/>), and the router.
+/// </summary>
+public static class SteadfastActorSystem
+{
+    /// <summary>The name of the router actor (<c>/user/steadfast</c>).</summary>
+    public const string RouterName = "steadfast";
+
+    /// <summary>The configuration for a journal at <paramref name="databasePath"/>, over Steadfast's defaults.</summary>
+    public static Config Config(string databasePath) => StorageConfig.ForSqlite(databasePath).WithFallback(SteadfastSettings.Reference);
+
+    /// <summary>The setups to add to the actor system: the plugin's connection options and the event serializer.</summary>
+    public static IReadOnlyList<Setup> Setups(string databasePath) => [StorageConfig.SqliteSetup(databasePath), Serializer];
+
+    /// <summary>
+    /// Stores history events and snapshots with <see cref="SteadfastSerializer"/> (its <see cref="SteadfastSerializer.Id"/>
+    /// is written with every row: the one place the id is stated).
+    /// </summary>
+    public static SerializationSetup Serializer { get; } = SerializationSetup.Create(system =>
+        ImmutableHashSet.Create(SerializerDetails.Create("steadfast", new SteadfastSerializer(system),
+            ImmutableHashSet.Create(typeof(HistoryEvent), typeof(WorkflowSnapshot)))));
+
+    /// <summary>A complete bootstrap for an actor system of its own (tests, tools): <paramref name="config"/> over <see cref="Config"/>, plus <see cref="Setups"/>.</summary>
+    public static ActorSystemSetup Bootstrap(string databasePath, Config? config = null) =>
+        ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig((config ?? Akka.Configuration.Config.Empty).WithFallback(Config(databasePath))),
+            ..Setups(databasePath)]);
+
+    /// <summary>Starts the router for the journal at <paramref name="databasePath"/>; its <c>PreStart</c> starts the journal plugins.</summary>
+    public static IActorRef StartRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, string databasePath) =>
+        system.ActorOf(WorkflowRouter.Props(registry, SteadfastSettings.From(system.Settings.Config), services, JournalReads.ForFile(databasePath)), RouterName);
+}
