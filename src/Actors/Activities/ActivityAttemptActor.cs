@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using System.Text;
 using Akka.Actor;
 using Steadfast.Runtime;
 using static Steadfast.Actors.ActivityProtocol;
@@ -28,9 +27,7 @@ internal sealed class ActivityAttemptActor : ReceiveActor, IWithTimers
 
         Receive<AttemptSucceeded>(result =>
         {
-            var bytes = Encoding.UTF8.GetByteCount(result.ResultJson);
-            if (bytes > maxPayloadBytes)
-                throw new PayloadException($"Result of activity '{scheduled.ActivityName}' is {bytes} bytes, over the limit of {maxPayloadBytes} bytes.");
+            PayloadCodec.CheckSize(result.ResultJson, maxPayloadBytes, $"Result of activity '{scheduled.ActivityName}'");
             Context.Parent.Tell(result);
             Context.Stop(Self);
         });

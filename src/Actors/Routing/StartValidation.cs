@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using Steadfast.Runtime;
 
@@ -23,9 +22,8 @@ internal static partial class StartValidation
         if (string.IsNullOrEmpty(m.WorkflowType) || !registry.TryGetWorkflow(m.WorkflowType, out var workflow))
             return Reject(m, StartRejection.UnknownType,
                 $"Workflow type '{Echo.Clip(m.WorkflowType)}' is not registered. Registered: {string.Join(", ", registry.Workflows.Select(w => w.Name).Order())}.");
-        var bytes = Encoding.UTF8.GetByteCount(m.InputJson ?? "");
-        if (bytes > maxPayloadBytes)
-            return Reject(m, StartRejection.PayloadTooLarge, $"Input is {bytes} bytes, over the limit of {maxPayloadBytes} bytes.");
+        if (PayloadCodec.SizeProblem(m.InputJson ?? "", maxPayloadBytes, "Input") is { } tooLarge)
+            return Reject(m, StartRejection.PayloadTooLarge, tooLarge);
         try
         {
             PayloadCodec.ValidateJson(m.InputJson ?? "", "Input");
@@ -44,8 +42,7 @@ internal static partial class StartValidation
     {
         if (string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > 200) return $"Signal name '{Echo.Clip(m.Name)}' must be 1 to 200 characters.";
         if (m.SignalId is { } id && (string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength)) return $"Signal id '{Echo.Clip(id)}' must be 1 to {MaxIdLength} characters.";
-        var bytes = Encoding.UTF8.GetByteCount(m.PayloadJson ?? "");
-        if (bytes > maxPayloadBytes) return $"Signal payload is {bytes} bytes, over the limit of {maxPayloadBytes} bytes.";
+        if (PayloadCodec.SizeProblem(m.PayloadJson ?? "", maxPayloadBytes, "Signal payload") is { } tooLarge) return tooLarge;
         try
         {
             PayloadCodec.ValidateJson(m.PayloadJson ?? "", "Signal payload");

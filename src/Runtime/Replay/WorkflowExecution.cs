@@ -1,4 +1,3 @@
-using System.Text;
 using Steadfast.Runtime.History;
 
 namespace Steadfast.Runtime.Replay;
@@ -251,12 +250,7 @@ public sealed class WorkflowExecution
         throw new InvalidOperationException($"WorkflowContext.{member} may only be used from workflow code on its own scheduler; do not use Task.Run or ConfigureAwait(false) in workflows.");
     }
 
-    internal void CheckPayloadSize(string json, string what)
-    {
-        var bytes = Encoding.UTF8.GetByteCount(json);
-        if (bytes > _maxPayloadBytes)
-            throw new PayloadException($"{what} is {bytes} bytes, over the limit of {_maxPayloadBytes} bytes.");
-    }
+    internal void CheckPayloadSize(string json, string what) => PayloadCodec.CheckSize(json, _maxPayloadBytes, what);
 
     private void MatchRecorded(int sequence, string expected, Func<WorkflowCommand, bool> matches)
     {

@@ -61,6 +61,26 @@ public static class PayloadCodec
         return value!;
     }
 
+    /// <summary>
+    /// The problem when <paramref name="json"/> is over <paramref name="maxBytes"/> UTF-8 bytes, or null: the one wording
+    /// of the payload limit (start inputs, signals, activity inputs and results, workflow results).
+    /// </summary>
+    /// <param name="json">The payload.</param>
+    /// <param name="maxBytes">The limit (<c>steadfast.max-payload-bytes</c>).</param>
+    /// <param name="what">What the payload is, as the message's subject, e.g. <c>Input</c>.</param>
+    public static string? SizeProblem(string json, int maxBytes, string what)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(json);
+        return bytes > maxBytes ? $"{what} is {bytes} bytes, over the limit of {maxBytes} bytes." : null;
+    }
+
+    /// <summary>Throws when <paramref name="json"/> is over the payload limit (see <see cref="SizeProblem"/>).</summary>
+    /// <exception cref="PayloadException">It is.</exception>
+    public static void CheckSize(string json, int maxBytes, string what)
+    {
+        if (SizeProblem(json, maxBytes, what) is { } problem) throw new PayloadException(problem);
+    }
+
     /// <summary>Checks that a string is one well-formed JSON value and returns it unchanged.</summary>
     public static string ValidateJson(string json, string what)
     {
