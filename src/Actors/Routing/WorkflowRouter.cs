@@ -256,9 +256,9 @@ public sealed partial class WorkflowRouter : ReceiveActor, IWithTimers
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         // Akka 1.5.73 starts its scheduler on first use: its loop is queued on the thread pool and every caller blocks a
         // pool thread until that loop runs (cf. akka.net#7130). Hundreds of first recoveries (each schedules a timeout)
-        // then took every pool thread for 20-80 s (W4; JournalFailureSpec). Start it here, before any workflow exists,
-        // so every way of creating the router (host, tests, embedders) gets it.
-        Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
+        // then took every pool thread for 20-80 s (W4; JournalFailureSpec). SteadfastActorSystem.StartRouter starts it
+        // before the router exists (cheaper there); this covers a router created from its Props alone (a no-op otherwise).
+        Context.System.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, static () => { });
         QueryUnfinished();
     }
 

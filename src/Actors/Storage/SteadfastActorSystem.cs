@@ -39,6 +39,11 @@ public static class SteadfastActorSystem
             ..Setups(databasePath)]);
 
     /// <summary>Starts the router for the journal at <paramref name="databasePath"/>; its <c>PreStart</c> starts the journal plugins.</summary>
-    public static IActorRef StartRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, string databasePath) =>
-        system.ActorOf(WorkflowRouter.Props(registry, SteadfastSettings.From(system.Settings.Config), services, JournalReads.ForFile(databasePath)), RouterName);
+    public static IActorRef StartRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, string databasePath)
+    {
+        // Start Akka's scheduler here, on the composing thread (~2 ms), rather than leave it to the router's PreStart
+        // on a pool thread busy with the system's start (W4 resume of 10,000 workflows: +0.5 s; see WorkflowRouter.PreStart).
+        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, static () => { });
+        return system.ActorOf(WorkflowRouter.Props(registry, SteadfastSettings.From(system.Settings.Config), services, JournalReads.ForFile(databasePath)), RouterName);
+    }
 }
