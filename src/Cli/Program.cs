@@ -20,6 +20,7 @@ root.Subcommands.Add(PullCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ReplicationStatusCommand.Create(config));
 root.Subcommands.Add(RestoreCommand.Create(config));
+root.Subcommands.Add(FleetCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0) // a usage error is bad configuration (2); 1 means "replay diverged"

@@ -84,18 +84,70 @@ public sealed class JournalReader : IDisposable
         return rows.Select(r => unreadable.TryGetValue(r.WorkflowId, out var u) ? r with { Status = "Faulted", Unreadable = u.Describe() } : r).ToList();
     }
 
+    // Per execution: its start row (from the start index) and its newest row (one index probe on
+    // (persistence_id, sequence_number)); the newest row says the status, the time it finished and the count.
+    // Joining the finish tags by persistence id instead made SQLite scan them per row: minutes at 100k.
+    private static readonly string Executions = $"""
+        WITH execution AS (
+          SELECT s.persistence_id AS pid, s.ordering AS started_row,
+                 (SELECT ordering FROM journal x WHERE x.persistence_id = s.persistence_id ORDER BY sequence_number DESC LIMIT 1) AS last_row
+          FROM journal s WHERE s.{LifecycleIndexes.Started}
+        )
+        """;
+
+    /// <summary>
+    /// Counts by status, the newest failed ids and the running ones with no event since <paramref name="stuckBefore"/>
+    /// (each at most <paramref name="maxIds"/>, newest start first), and the journal's newest write: one pass over
+    /// the start index, for a fleet summary.
+    /// </summary>
+    public JournalOverview Overview(DateTimeOffset stuckBefore, int maxIds)
+    {
+        long running = 0, completed = 0, failed = 0, cancelled = 0;
+        var failedIds = new List<string>();
+        var stuckIds = new List<string>();
+        using (var cmd = _connection.CreateCommand())
+        {
+            cmd.CommandText = $$"""
+                {{Executions}}
+                SELECT e.pid, l.manifest,
+                       CASE WHEN json_valid(CAST(l.message AS TEXT)) THEN json_extract(CAST(l.message AS TEXT), '$.timestamp') END
+                FROM execution e JOIN journal l ON l.ordering = e.last_row
+                ORDER BY e.started_row DESC
+                """;
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var id = PersistenceIds.WorkflowIdOf(r.GetString(0))!;
+                var manifest = r.GetString(1);
+                if (manifest == LifecycleIndexes.TerminalManifest("Completed")) completed++;
+                else if (manifest == LifecycleIndexes.TerminalManifest("Cancelled")) cancelled++;
+                else if (manifest == LifecycleIndexes.TerminalManifest("Failed"))
+                {
+                    failed++;
+                    if (failedIds.Count < maxIds) failedIds.Add(id);
+                }
+                else
+                {
+                    running++;
+                    if (stuckIds.Count < maxIds && !r.IsDBNull(2) && DateTimeOffset.Parse(r.GetString(2)) < stuckBefore) stuckIds.Add(id);
+                }
+            }
+        }
+        using var newest = _connection.CreateCommand();
+        newest.CommandText = """
+            SELECT ordering, CASE WHEN json_valid(CAST(message AS TEXT)) THEN json_extract(CAST(message AS TEXT), '$.timestamp') END
+            FROM journal ORDER BY ordering DESC LIMIT 1
+            """;
+        using var n = newest.ExecuteReader();
+        var (lastRow, lastWrite) = n.Read() ? (n.GetInt64(0), n.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.Parse(n.GetString(1))) : (0L, null);
+        return new JournalOverview(running, completed, failed, cancelled, failedIds, stuckIds, lastWrite, lastRow);
+    }
+
     private List<ExecutionSummary> Query(string? status, string? type, int limit, int offset)
     {
         using var cmd = _connection.CreateCommand();
-        // Per execution: its start row (from the start index) and its newest row (one index probe on
-        // (persistence_id, sequence_number)); the newest row says the status, the time it finished and the count.
-        // Joining the finish tags by persistence id instead made SQLite scan them per row: minutes at 100k.
         cmd.CommandText = $$"""
-            WITH execution AS (
-              SELECT s.persistence_id AS pid, s.ordering AS started_row,
-                     (SELECT ordering FROM journal x WHERE x.persistence_id = s.persistence_id ORDER BY sequence_number DESC LIMIT 1) AS last_row
-              FROM journal s WHERE s.{{LifecycleIndexes.Started}}
-            )
+            {{Executions}}
             SELECT e.pid,
                    CASE WHEN json_valid(CAST(j.message AS TEXT)) THEN json_extract(CAST(j.message AS TEXT), '$.workflowType') END AS type,
                    CASE WHEN json_valid(CAST(j.message AS TEXT)) THEN json_extract(CAST(j.message AS TEXT), '$.timestamp') END AS started,

@@ -18,4 +18,6 @@ public enum InspectionError
     // 10-14: the journal could not be read (JournalReadException, mapped in Program.ExitCodeOf).
     /// <summary>The workflow code could not be loaded for a replay.</summary>
     NoWorkflowCode = 15,
+    /// <summary>The replica folder given to <c>fleet</c> does not exist.</summary>
+    MissingReplica = 16,
 }

@@ -15,4 +15,7 @@ internal static partial class HostingLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "The journal {Database} was removed while the host runs: further writes would be lost. Stopping now; " +
                                                         "restart to restore it from the replica (if replication is on) or to start a new journal.")]
     public static partial void JournalRemoved(this ILogger log, string database);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the fleet summary ({Error}); the next interval tries again")]
+    public static partial void SummaryFailed(this ILogger log, string error);
 }

@@ -76,6 +76,9 @@ public static class SteadfastHostingExtensions
         services.AddSingleton<Replication.LitestreamSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<Replication.LitestreamSupervisor>());
         services.AddHostedService<JournalFileGuard>();
+        // Before Akka too: it stops after Akka's drain, so its last summary holds the last write.
+        services.AddSingleton<Fleet.FleetSummaryPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetSummaryPublisher>());
         services.AddAkka(actorSystemName, (akka, _) => akka
             .ConfigureLoggers(loggers =>
             {

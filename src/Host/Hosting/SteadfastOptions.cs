@@ -32,6 +32,9 @@ public sealed class SteadfastOptions
     /// <summary>Litestream replication of the journal.</summary>
     public ReplicationOptions Replication { get; set; } = new();
 
+    /// <summary>The summary this host publishes next to its replicas for <c>steadfast fleet status</c>.</summary>
+    public Fleet.FleetOptions Fleet { get; set; } = new();
+
     /// <summary>The journal's full path.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFile));
 
@@ -45,6 +48,7 @@ public sealed class SteadfastOptions
         if (AkkaConfigFile is { } f && !File.Exists(f)) errors.Add($"Steadfast:AkkaConfigFile '{f}' does not exist.");
         if (MinFreeDiskMegabytes is < 0) errors.Add($"Steadfast:MinFreeDiskMegabytes must not be negative, got {MinFreeDiskMegabytes}.");
         errors.AddRange(LitestreamConfig.Validate(Replication));
+        errors.AddRange(Fleet.Validate());
         if (errors.Count > 0) throw new OptionsValidationException(errors);
         return this;
     }

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steadfast.Actors.Storage;
+using Steadfast.Hosting.Replication;
+
+namespace Steadfast.Hosting.Fleet;
+
+/// <summary>
+/// Writes a <see cref="FleetSummary"/> next to each file replica (<c>&lt;replica folder&gt;/steadfast-summary.json</c>,
+/// through a temporary file and a rename, so an observer never reads half of one) every
+/// <see cref="FleetOptions.SummaryInterval"/> when the journal changed, and at least every ten intervals (lag and
+/// stuck workflows change with time). Off when replication is off: a summary points an observer at a replica.
+/// </summary>
+public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSupervisor replication, ILogger<FleetSummaryPublisher> log) : BackgroundService
+{
+    private (long Row, string? Generation) _published = (-1, null);
+    private DateTimeOffset _publishedAt;
+
+    /// <summary>The folders a summary is written to: the file replicas.</summary>
+    public IReadOnlyList<string> Targets { get; } = options.Replication.Enabled
+        ? options.Replication.Replicas.Where(r => r.Type == "file" && !string.IsNullOrWhiteSpace(r.Path)).Select(r => Path.GetFullPath(r.Path!)).ToList()
+        : [];
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Targets.Count == 0) return;
+        var fleet = options.Fleet;
+        using var timer = new PeriodicTimer(fleet.SummaryInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) // the first after one interval: the host starts first
+            {
+                try
+                {
+                    PublishIfChanged(DateTimeOffset.UtcNow);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or JournalReadException)
+                {
+                    log.SummaryFailed(e.Message); // a hint missing for a while harms nobody; the next tick tries again
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    /// <summary>Stops the interval, then publishes the final state (registered before Akka, it stops after the last write).</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (Targets.Count == 0) return;
+        try
+        {
+            PublishIfChanged(DateTimeOffset.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or JournalReadException)
+        {
+            log.SummaryFailed(e.Message);
+        }
+    }
+
+    /// <summary>Publishes when the journal or the replica's generation changed since the last summary, or it is ten intervals old.</summary>
+    public void PublishIfChanged(DateTimeOffset now)
+    {
+        if (!File.Exists(options.DatabasePath)) return;
+        var fleet = options.Fleet;
+        JournalReader reader;
+        try
+        {
+            reader = JournalReader.Open(options.DatabasePath);
+        }
+        catch (JournalReadException e) when (e.Error == JournalReadError.NotAJournal)
+        {
+            return; // a new journal before its first write: the plugin has not created its tables yet
+        }
+        using var _ = reader;
+        var overview = reader.Overview(now - fleet.StuckAfter, FleetSummary.MaxIds);
+        var generation = Generation();
+        if ((overview.LastRow, generation) == _published && now - _publishedAt < fleet.SummaryInterval * 10) return;
+        var summary = new FleetSummary(FleetSummary.CurrentFormat, fleet.EffectiveHostName, fleet.Tenant, generation, now, overview.LastWriteAt,
+            replication.Lag?.TotalSeconds,
+            new FleetCounts(overview.Running, overview.Completed, overview.Failed, overview.Cancelled),
+            new FleetFlagged(overview.FailedIds, overview.StuckIds));
+        var json = summary.ToJson();
+        foreach (var folder in Targets)
+        {
+            Directory.CreateDirectory(folder);
+            var target = Path.Combine(folder, FleetSummary.FileName);
+            var temporary = target + ".tmp";
+            File.WriteAllText(temporary, json);
+            File.Move(temporary, target, overwrite: true);
+        }
+        (_published, _publishedAt) = ((overview.LastRow, generation), now);
+    }
+
+    // Litestream keeps the current generation's id beside the journal (.<file>-litestream/generation).
+    private string? Generation()
+    {
+        var record = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, $".{Path.GetFileName(options.DatabasePath)}-litestream", "generation");
+        try
+        {
+            return File.Exists(record) ? File.ReadAllText(record).Trim() : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}

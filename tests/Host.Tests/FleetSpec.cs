@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Steadfast.Actors;
+using Steadfast.Hosting;
+using Steadfast.Hosting.Fleet;
+using Steadfast.Hosting.Replication;
+using Steadfast.Runtime;
+
+namespace Steadfast.Host.Tests;
+
+/// <summary>
+/// The fleet shape, first slice: two hosts replicating (real Litestream) into one folder publish summaries next to
+/// their replicas, and <c>steadfast fleet status</c> finds the one with a failed workflow without opening a journal.
+/// </summary>
+public sealed class FleetSpec : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "steadfast-fleet", Guid.NewGuid().ToString("N"));
+
+    private string Root => Path.Combine(_dir, "replicas");
+
+    public sealed class Quick : Workflow<int, int>
+    {
+        public override Task<int> RunAsync(WorkflowContext ctx, int input) => Task.FromResult(input + 1);
+    }
+
+    public sealed class Buggy : Workflow<int, int>
+    {
+        public override Task<int> RunAsync(WorkflowContext ctx, int input) => throw new InvalidOperationException($"bug on input {input}");
+    }
+
+    private IHost StartHost(string name)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSteadfast(new SteadfastOptions
+        {
+            DataDirectory = Path.Combine(_dir, name),
+            Replication = new ReplicationOptions
+            {
+                Enabled = true, MonitorInterval = TimeSpan.FromMilliseconds(100), SyncInterval = TimeSpan.FromMilliseconds(100),
+                Replicas = [new ReplicaOptions { Type = "file", Name = "fleet", Path = Path.Combine(Root, name) }],
+            },
+            Fleet = new FleetOptions { HostName = name, SummaryInterval = TimeSpan.FromMilliseconds(200) },
+        }, new SteadfastRegistry().AddWorkflow<Quick>().AddWorkflow<Buggy>(), actorSystemName: name, clientTimeout: TimeSpan.FromSeconds(20));
+        var host = builder.Build();
+        host.Start();
+        return host;
+    }
+
+    private FleetSummary? SummaryOf(string name)
+    {
+        var file = Path.Combine(Root, name, FleetSummary.FileName);
+        return File.Exists(file) ? FleetSummary.Parse(File.ReadAllText(file), out _) : null;
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 30 s: {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Fleet_status_should_list_every_host_and_flag_the_one_with_a_failed_workflow()
+    {
+        using (var a = StartHost("host-a"))
+        using (var b = StartHost("host-b"))
+        {
+            var clientA = a.Services.GetRequiredService<WorkflowClient>();
+            var clientB = b.Services.GetRequiredService<WorkflowClient>();
+            foreach (var i in Enumerable.Range(1, 3)) await clientA.StartAsync($"a-{i}", nameof(Quick), i);
+            await clientB.StartAsync("b-1", nameof(Quick), 1);
+            await clientB.StartAsync("b-bug", nameof(Buggy), 7);
+            Assert.Equal(ExecutionStatus.Failed, (await clientB.WaitAsync("b-bug", TimeSpan.FromSeconds(20))).Status);
+
+            await Until(() => SummaryOf("host-a") is { Generation: not null } s && s.Counts == new FleetCounts(0, 3, 0, 0),
+                "host-a's summary: its generation, 3 completed");
+            await Until(() => SummaryOf("host-b") is { Generation: not null } s && s.Counts == new FleetCounts(0, 1, 1, 0),
+                "host-b's summary: its generation, 1 completed, 1 failed");
+            await a.StopAsync();
+            await b.StopAsync();
+        }
+        // What an observer may also find in a shared bucket: foreign files, and summaries of a newer Steadfast.
+        Directory.CreateDirectory(Path.Combine(Root, "foreign"));
+        File.WriteAllText(Path.Combine(Root, "foreign", FleetSummary.FileName), "{ not json");
+        Directory.CreateDirectory(Path.Combine(Root, "future"));
+        File.WriteAllText(Path.Combine(Root, "future", FleetSummary.FileName), """{"format": 99, "host": "h", "tenant": "t"}""");
+
+        var (code, output, error) = Cli.Run("fleet", "status", "--replica", Root, "--json");
+
+        Assert.True(code == 0, error);
+        var result = JsonDocument.Parse(output).RootElement;
+        var replicas = result.GetProperty("replicas").EnumerateArray().Select(r => r.GetProperty("summary")).ToList();
+        Assert.Equal(["host-a", "host-b"], replicas.Select(s => s.GetProperty("host").GetString()));
+        Assert.Equal(0, replicas[0].GetProperty("counts").GetProperty("failed").GetInt64());
+        Assert.Equal(["b-bug"], replicas[1].GetProperty("flagged").GetProperty("failed").EnumerateArray().Select(e => e.GetString()));
+        Assert.All(replicas, s => Assert.False(string.IsNullOrEmpty(s.GetProperty("generation").GetString()))); // each replica's generation
+        var skipped = result.GetProperty("skipped").EnumerateArray().Select(s => s.GetProperty("problem").GetString()!).Order().ToList();
+        Assert.Collection(skipped, p => Assert.StartsWith("malformed JSON", p), p => Assert.StartsWith("written by a newer Steadfast (summary format 99", p));
+
+        var table = Cli.Run("fleet", "status", "--replica", Root);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("failed b-bug", table.Out);
+        Assert.Contains("skipped", table.Err);
+    }
+
+    [Fact]
+    public void Fleet_status_on_a_missing_folder_should_say_so_with_its_exit_code()
+    {
+        var (code, _, error) = Cli.Run("fleet", "status", "--replica", Path.Combine(_dir, "nowhere"));
+
+        Assert.Equal(16, code);
+        Assert.Contains("does not exist", error);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
