@@ -105,6 +105,21 @@ public sealed class FleetSpec : IDisposable
         Assert.Equal(0, table.ExitCode);
         Assert.Contains("failed b-bug", table.Out);
         Assert.Contains("skipped", table.Err);
+
+        // Pull exactly the journal with the failure, then inspect it as any journal.
+        var observed = Path.Combine(_dir, "observed");
+        var pull = Cli.Run("fleet", "pull", "--replica", Root, "--where", "failed", "--into", observed);
+        Assert.True(pull.ExitCode == 0, pull.Err + pull.Out);
+        Assert.Equal(["host-b-default.db"], Directory.GetFiles(observed, "*.db").Select(Path.GetFileName));
+        var list = JsonDocument.Parse(Cli.Run("list", "--db", Path.Combine(observed, "host-b-default.db"), "--json", "--status", "Failed").Out).RootElement;
+        Assert.Equal(["b-bug"], list.EnumerateArray().Select(r => r.GetProperty("workflowId").GetString()));
+
+        // Again: nothing moved on, nothing is downloaded; --where all adds the other host.
+        var written = File.GetLastWriteTimeUtc(Path.Combine(observed, "host-b-default.db"));
+        Assert.Contains("current host-b-default", Cli.Run("fleet", "pull", "--replica", Root, "--where", "failed", "--into", observed).Out);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(observed, "host-b-default.db")));
+        Assert.Equal(0, Cli.Run("fleet", "pull", "--replica", Root, "--where", "all", "--into", observed).ExitCode);
+        Assert.Equal(["host-a-default.db", "host-b-default.db"], Directory.GetFiles(observed, "*.db").Select(Path.GetFileName).Order());
     }
 
     [Fact]

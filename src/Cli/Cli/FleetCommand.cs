@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Steadfast.Cli.Inspection;
 using Steadfast.Hosting.Fleet;
+using Steadfast.Hosting.Replication;
 
 namespace Steadfast.Cli.Cli;
 
@@ -21,28 +22,8 @@ internal static class FleetCommand
             { replica, json };
         status.SetAction(p =>
         {
-            var root = Path.GetFullPath(p.GetValue(replica)!.Replace("file://", "", StringComparison.Ordinal));
-            if (!Directory.Exists(root)) throw new InspectionException(InspectionError.MissingReplica, $"The replica folder {root} does not exist.");
-            var rows = new List<(string Folder, FleetSummary Summary)>();
-            var skipped = new List<(string File, string Problem)>();
-            foreach (var file in Directory.EnumerateFiles(root, FleetSummary.FileName, SearchOption.AllDirectories).Order())
-            {
-                var folder = Path.GetRelativePath(root, Path.GetDirectoryName(file)!);
-                string text;
-                try
-                {
-                    text = File.ReadAllText(file);
-                }
-                catch (IOException e)
-                {
-                    skipped.Add((file, e.Message));
-                    continue;
-                }
-                if (FleetSummary.Parse(text, out var problem) is { } summary) rows.Add((folder, summary));
-                else skipped.Add((file, problem!));
-            }
+            var (_, rows, skipped) = Scan(p.GetValue(replica)!);
             foreach (var (file, problem) in skipped) Console.Error.WriteLine($"skipped {file}: {problem}");
-            rows = rows.OrderBy(r => r.Summary.Host, StringComparer.Ordinal).ThenBy(r => r.Summary.Tenant, StringComparer.Ordinal).ToList();
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -68,6 +49,82 @@ internal static class FleetCommand
             console.WriteLine($"{rows.Count} journal(s); a summary is a hint: pull a replica and inspect it for the truth.");
             return 0;
         });
-        return new Command("fleet", "Look across many hosts' replicas.") { status };
+        var where = new Option<string>("--where") { Description = "Which journals: failed (a failed workflow), stuck (a stuck one), or all.", DefaultValueFactory = _ => "failed" };
+        where.AcceptOnlyFromAmong("failed", "stuck", "all");
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant." };
+        var into = new Option<string>("--into") { Description = "The folder to restore them into (<host>-<tenant>.db each).", Required = true };
+        var pull = new Command("pull", "Restore exactly the journals whose summaries match --where, each only when the replica moved on since the last pull.")
+            { replica, where, tenant, into };
+        pull.SetAction(async (p, cancel) =>
+        {
+            var (root, rows, skipped) = Scan(p.GetValue(replica)!);
+            foreach (var (file, problem) in skipped) Console.Error.WriteLine($"skipped {file}: {problem}");
+            var wanted = p.GetValue(where);
+            var only = p.GetValue(tenant);
+            var selected = rows.Where(r => (only is null || r.Summary.Tenant == only) && wanted switch
+            {
+                "failed" => r.Summary.Counts.Failed > 0,
+                "stuck" => r.Summary.Flagged.Stuck.Count > 0,
+                _ => true,
+            }).ToList();
+            var folder = Directory.CreateDirectory(Path.GetFullPath(p.GetValue(into)!)).FullName;
+            var binary = LitestreamBinary.Find(null);
+            foreach (var (replicaFolder, s) in selected)
+            {
+                var name = $"{Safe(s.Host)}-{Safe(s.Tenant)}";
+                var target = Path.Combine(folder, name + ".db");
+                var marker = target + ".pulled.json";
+                var pulledFrom = JsonSerializer.Serialize(new { s.Generation, s.LastWriteAt }, JsonOptions.Web);
+                if (File.Exists(target) && File.Exists(marker) && File.ReadAllText(marker) == pulledFrom)
+                {
+                    Console.WriteLine($"current {name} ({target})");
+                    continue;
+                }
+                var fresh = target + ".new";
+                foreach (var stale in new[] { fresh, fresh + "-wal", fresh + "-shm" }) File.Delete(stale);
+                var position = await Litestream.RestoreUrlAsync(binary, new Uri(Path.Combine(root, replicaFolder)).AbsoluteUri, fresh, cancel);
+                if (position is null)
+                {
+                    Console.Error.WriteLine($"skipped {name}: its summary is in {replicaFolder}, but no replica is there");
+                    continue;
+                }
+                foreach (var old in new[] { target + "-wal", target + "-shm" }) File.Delete(old);
+                File.Move(fresh, target, overwrite: true);
+                File.WriteAllText(marker, pulledFrom);
+                Console.WriteLine($"pulled {name}: {s.Counts.Failed} failed, {s.Counts.Running} running ({position}) -> {target}");
+            }
+            Console.WriteLine($"{selected.Count} of {rows.Count} journal(s) match --where {wanted}{(only is null ? "" : $" --tenant {only}")}.");
+            return 0;
+        });
+        return new Command("fleet", "Look across many hosts' replicas.") { status, pull };
     }
+
+    /// <summary>The summaries below <paramref name="replicaRoot"/>, by host and tenant, and the files that are not ones this version reads.</summary>
+    private static (string Root, List<(string Folder, FleetSummary Summary)> Rows, List<(string File, string Problem)> Skipped) Scan(string replicaRoot)
+    {
+        var root = Path.GetFullPath(replicaRoot.Replace("file://", "", StringComparison.Ordinal));
+        if (!Directory.Exists(root)) throw new InspectionException(InspectionError.MissingReplica, $"The replica folder {root} does not exist.");
+        var rows = new List<(string Folder, FleetSummary Summary)>();
+        var skipped = new List<(string File, string Problem)>();
+        foreach (var file in Directory.EnumerateFiles(root, FleetSummary.FileName, SearchOption.AllDirectories).Order())
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (IOException e)
+            {
+                skipped.Add((file, e.Message));
+                continue;
+            }
+            if (FleetSummary.Parse(text, out var problem) is { } summary) rows.Add((Path.GetRelativePath(root, Path.GetDirectoryName(file)!), summary));
+            else skipped.Add((file, problem!));
+        }
+        return (root, rows.OrderBy(r => r.Summary.Host, StringComparer.Ordinal).ThenBy(r => r.Summary.Tenant, StringComparer.Ordinal).ToList(), skipped);
+    }
+
+    // A file name from a host or tenant name written by someone else: no path separators, nothing hidden.
+    private static string Safe(string name) =>
+        new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray()).TrimStart('.') is { Length: > 0 } s ? s : "_";
 }
