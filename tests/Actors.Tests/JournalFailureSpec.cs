@@ -92,7 +92,32 @@ public sealed class JournalFailureSpec : Akka.TestKit.Xunit2.TestKit
         }, Wait);
 
         await _journal.OnWrite.Pass();
-        var done = await Task.WhenAll(ids.Select(id => _client.WaitAsync(id, TimeSpan.FromSeconds(60))));
+        var waits = ids.Select(id => _client.WaitAsync(id, TimeSpan.FromSeconds(60))).ToList();
+        try
+        {
+            await Task.WhenAll(waits);
+        }
+        catch (WorkflowTimeoutException)
+        {
+            // Say what the unanswered ones look like now, so that a failure here can be diagnosed from the CI log.
+            var quick = new WorkflowClient(_registry, TimeSpan.FromSeconds(5));
+            var unanswered = ids.Where((_, i) => !waits[i].IsCompletedSuccessfully).ToList();
+            var states = await Task.WhenAll(unanswered.Select(async id =>
+            {
+                try
+                {
+                    var s = await quick.GetStatusAsync(id);
+                    return $"{id}: {s.Status} {s.Error} waiting on [{string.Join("; ", s.WaitingOn)}], last: {s.RecentEvents.LastOrDefault()}";
+                }
+                catch (WorkflowTimeoutException)
+                {
+                    return $"{id}: no status answer either";
+                }
+            }));
+            var stats = await quick.GetRuntimeStatsAsync();
+            Assert.Fail($"{unanswered.Count} of 100 waits unanswered after the fault ended; router: {stats}\n{string.Join("\n", states)}");
+        }
+        var done = waits.Select(w => w.Result).ToList();
 
         Assert.All(done, s => Assert.Equal(("4", ExecutionStatus.Completed), (s.ResultJson, s.Status)));
         Assert.All(ids, id => Assert.Equal(1, Ledger.RunsOf(id, 1))); // journaled before the fault: never again

@@ -120,6 +120,22 @@ public sealed class FleetSpec : IDisposable
         Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(observed, "host-b-default.db")));
         Assert.Equal(0, Cli.Run("fleet", "pull", "--replica", Root, "--where", "all", "--into", observed).ExitCode);
         Assert.Equal(["host-a-default.db", "host-b-default.db"], Directory.GetFiles(observed, "*.db").Select(Path.GetFileName).Order());
+
+        // The inspection commands take the folder: list merges the journals, show finds the one with the id.
+        File.WriteAllText(Path.Combine(observed, "notes.db"), "not a journal");
+        var all = Cli.Run("list", "--db", observed, "--json");
+        Assert.Equal(0, all.ExitCode);
+        var merged = JsonDocument.Parse(all.Out).RootElement.EnumerateArray()
+            .Select(r => (r.GetProperty("journal").GetString(), r.GetProperty("execution").GetProperty("workflowId").GetString())).Order().ToList();
+        Assert.Equal([("host-a-default.db", "a-1"), ("host-a-default.db", "a-2"), ("host-a-default.db", "a-3"), ("host-b-default.db", "b-1"), ("host-b-default.db", "b-bug")],
+            merged);
+        Assert.Contains("skipped", all.Err); // notes.db
+        var show = JsonDocument.Parse(Cli.Run("show", "b-bug", "--db", observed, "--json").Out).RootElement;
+        Assert.Equal(("Failed", "System.InvalidOperationException: bug on input 7"), (show.GetProperty("status").GetString(), show.GetProperty("error").GetString()));
+        File.Copy(Path.Combine(observed, "host-b-default.db"), Path.Combine(observed, "copy.db"));
+        var ambiguous = Cli.Run("show", "b-bug", "--db", observed);
+        Assert.Equal(2, ambiguous.ExitCode);
+        Assert.Contains("is in 2 journals", ambiguous.Err);
     }
 
     [Fact]

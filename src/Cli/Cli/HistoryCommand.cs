@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using Steadfast.Actors.Storage;
 using Steadfast.Cli.Inspection;
 
 namespace Steadfast.Cli.Cli;
@@ -19,8 +18,7 @@ internal static class HistoryCommand
         var command = new Command("history", "Show a workflow's history: steps, attempts and their errors, results.") { db, json, full, export, id };
         command.SetAction(p =>
         {
-            using var reader = JournalReader.Open(p.GetValue(db)!);
-            var history = reader.History(p.GetValue(id)!);
+            var history = JournalFolder.History(p.GetValue(db)!, p.GetValue(id)!);
             if (p.GetValue(export) is { } file)
             {
                 if (File.Exists(file)) throw new Hosting.OptionsValidationException([$"{Path.GetFullPath(file)} already exists; --export writes only to a new file."]);

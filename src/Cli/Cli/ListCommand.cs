@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Steadfast.Actors.Storage;
+using Steadfast.Cli.Inspection;
 
 namespace Steadfast.Cli.Cli;
 
@@ -29,21 +30,48 @@ internal static class ListCommand
         command.SetAction(p =>
         {
             var (size, number) = (p.GetValue(limit), p.GetValue(page));
-            using var reader = JournalReader.Open(p.GetValue(db)!);
-            var rows = reader.List(p.GetValue(status), p.GetValue(type), size, (number - 1) * size);
+            var path = p.GetValue(db)!;
+            var folder = JournalFolder.IsFolder(path);
+            List<(string? Journal, ExecutionSummary Row)> rows;
+            if (!folder)
+            {
+                using var reader = JournalReader.Open(path);
+                rows = reader.List(p.GetValue(status), p.GetValue(type), size, (number - 1) * size).Select(r => ((string?)null, r)).ToList();
+            }
+            else
+            {
+                // Each journal's newest (page × size) rows, merged newest first: enough for the asked page.
+                var journals = JournalFolder.OpenAll(path);
+                try
+                {
+                    rows = journals.SelectMany(j => j.Reader.List(p.GetValue(status), p.GetValue(type), number * size, 0).Select(r => ((string?)j.Name, r)))
+                        .OrderByDescending(r => r.r.Started).Skip((number - 1) * size).Take(size).ToList();
+                }
+                finally
+                {
+                    foreach (var (_, reader) in journals) reader.Dispose();
+                }
+            }
             if (p.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions.Web));
+                Console.WriteLine(folder
+                    ? JsonSerializer.Serialize(rows.Select(r => new { journal = r.Journal, execution = r.Row }), JsonOptions.Web)
+                    : JsonSerializer.Serialize(rows.Select(r => r.Row), JsonOptions.Web));
                 return 0;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumns("Id", "Type", "Status", "Started (UTC)", "Finished (UTC)", "Events", "Last event");
-            foreach (var r in rows)
-                table.AddRow(Markup.Escape(r.WorkflowId), Markup.Escape(r.WorkflowType), r.Status, r.Started is { } s ? Terminal.Time(s) : "?",
-                    r.Finished is { } f ? Terminal.Time(f) : "", r.Events.ToString(), Markup.Escape(r.LastEvent));
+            var table = new Table().Border(TableBorder.Simple);
+            if (folder) table.AddColumn("Journal");
+            table.AddColumns("Id", "Type", "Status", "Started (UTC)", "Finished (UTC)", "Events", "Last event");
+            foreach (var (journal, r) in rows)
+            {
+                var cells = new[] { Markup.Escape(r.WorkflowId), Markup.Escape(r.WorkflowType), r.Status, r.Started is { } s ? Terminal.Time(s) : "?",
+                    r.Finished is { } f ? Terminal.Time(f) : "", r.Events.ToString(), Markup.Escape(r.LastEvent) };
+                table.AddRow(folder ? [Markup.Escape(journal!), .. cells] : cells);
+            }
             var console = Terminal.Create();
             console.Write(table);
             console.WriteLine($"page {number}, {rows.Count} row(s){(rows.Count == size ? $"; next: --page {number + 1}" : "")}");
-            foreach (var r in rows.Where(r => r.Unreadable is not null)) console.WriteLine($"Faulted: the {r.Unreadable}");
+            foreach (var (_, r) in rows.Where(r => r.Row.Unreadable is not null)) console.WriteLine($"Faulted: the {r.Unreadable}");
             return 0;
         });
         return command;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Steadfast.Actors.Storage;
 using Steadfast.Cli.Inspection;
 using Steadfast.Runtime.Replay;
 
@@ -18,8 +17,7 @@ internal static class ReplayCommand
         var command = new Command("replay", "Re-run a workflow's code against its stored history, executing nothing; report the first divergence.") { db, json, workflows, id };
         command.SetAction(p =>
         {
-            using var reader = JournalReader.Open(p.GetValue(db)!);
-            var history = reader.History(p.GetValue(id)!);
+            var history = JournalFolder.History(p.GetValue(db)!, p.GetValue(id)!);
             var outcome = Replayer.Replay(WorkflowCodeLoader.Load(p.GetValue(workflows)!), history);
             var divergence = (outcome as SuspendedOutcome)?.Divergence;
             if (p.GetValue(json))

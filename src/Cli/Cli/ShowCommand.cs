@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Steadfast.Actors.Storage;
 using Steadfast.Cli.Inspection;
 using Steadfast.Runtime.History;
 
@@ -18,8 +17,7 @@ internal static class ShowCommand
         var command = new Command("show", "Show a workflow's status, input, result or error, and what it waits on.") { db, json, workflows, id };
         command.SetAction(p =>
         {
-            using var reader = JournalReader.Open(p.GetValue(db)!);
-            var history = reader.History(p.GetValue(id)!);
+            var history = JournalFolder.History(p.GetValue(db)!, p.GetValue(id)!);
             var state = ExecutionState.From(history);
             var started = state.Started!;
             var code = p.GetValue(workflows) is { } dll && !state.IsFinished ? WorkflowCodeLoader.Load(dll) : null;
