@@ -133,14 +133,20 @@ public sealed class JournalReader : IDisposable
                 }
             }
         }
+        var (lastRow, lastWrite) = Newest();
+        return new JournalOverview(running, completed, failed, cancelled, failedIds, stuckIds, lastWrite, lastRow);
+    }
+
+    /// <summary>The newest row's ordering (0 for an empty journal) and when it was written: one probe of the primary key.</summary>
+    public (long Row, DateTimeOffset? WrittenAt) Newest()
+    {
         using var newest = _connection.CreateCommand();
         newest.CommandText = """
             SELECT ordering, CASE WHEN json_valid(CAST(message AS TEXT)) THEN json_extract(CAST(message AS TEXT), '$.timestamp') END
             FROM journal ORDER BY ordering DESC LIMIT 1
             """;
         using var n = newest.ExecuteReader();
-        var (lastRow, lastWrite) = n.Read() ? (n.GetInt64(0), n.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.Parse(n.GetString(1))) : (0L, null);
-        return new JournalOverview(running, completed, failed, cancelled, failedIds, stuckIds, lastWrite, lastRow);
+        return n.Read() ? (n.GetInt64(0), n.IsDBNull(1) ? null : DateTimeOffset.Parse(n.GetString(1))) : (0L, null);
     }
 
     private List<ExecutionSummary> Query(string? status, string? type, int limit, int offset)

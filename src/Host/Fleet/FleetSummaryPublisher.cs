@@ -29,17 +29,7 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
         using var timer = new PeriodicTimer(fleet.SummaryInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) // the first after one interval: the host starts first
-            {
-                try
-                {
-                    PublishIfChanged(DateTimeOffset.UtcNow);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or JournalReadException)
-                {
-                    log.SummaryFailed(e.Message); // a hint missing for a while harms nobody; the next tick tries again
-                }
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken)) TryPublish(); // the first after one interval: the host starts first
         }
         catch (OperationCanceledException)
         {
@@ -51,14 +41,18 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (Targets.Count == 0) return;
+        if (Targets.Count > 0) TryPublish();
+    }
+
+    private void TryPublish()
+    {
         try
         {
             PublishIfChanged(DateTimeOffset.UtcNow);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or JournalReadException)
         {
-            log.SummaryFailed(e.Message);
+            log.SummaryFailed(e.Message); // a hint missing for a while harms nobody; the next interval tries again
         }
     }
 
@@ -77,9 +71,10 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
             return; // a new journal before its first write: the plugin has not created its tables yet
         }
         using var _ = reader;
-        var overview = reader.Overview(now - fleet.StuckAfter, FleetSummary.MaxIds);
+        // One primary-key probe decides; the pass over every execution runs only when something changed.
         var generation = Generation();
-        if ((overview.LastRow, generation) == _published && now - _publishedAt < fleet.SummaryInterval * 10) return;
+        if ((reader.Newest().Row, generation) == _published && now - _publishedAt < fleet.SummaryInterval * 10) return;
+        var overview = reader.Overview(now - fleet.StuckAfter, FleetSummary.MaxIds);
         var summary = new FleetSummary(FleetSummary.CurrentFormat, fleet.EffectiveHostName, fleet.Tenant, generation, now, overview.LastWriteAt,
             replication.Lag?.TotalSeconds,
             new FleetCounts(overview.Running, overview.Completed, overview.Failed, overview.Cancelled),
