@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
-using Akka.Serialization;
 using Steadfast.Actors.Serialization;
 using Steadfast.Runtime;
 using Steadfast.Runtime.History;
@@ -11,8 +9,8 @@ namespace Steadfast.Actors.Storage;
 
 /// <summary>
 /// The one composition of Steadfast in an actor system, used by the hosting library's <c>WithSteadfast</c> and by the
-/// test harness alike: the journal configuration, the setups HOCON cannot express (the plugin's connection options and
-/// the serializer, registered through Akka's typed <see cref="SerializationSetup"/>), and the router.
+/// test harness alike: the journal and serializer configuration, the setup HOCON cannot express (the plugin's connection
+/// options), and the router.
 /// </summary>
 public static class SteadfastActorSystem
 {
@@ -20,18 +18,26 @@ public static class SteadfastActorSystem
     public const string RouterName = "steadfast";
 
     /// <summary>The configuration for a journal at <paramref name="databasePath"/>, over Steadfast's defaults.</summary>
-    public static Config Config(string databasePath) => StorageConfig.ForSqlite(databasePath).WithFallback(SteadfastSettings.Reference);
+    public static Config Config(string databasePath) =>
+        StorageConfig.ForSqlite(databasePath).WithFallback(Serializer).WithFallback(SteadfastSettings.Reference);
 
-    /// <summary>The setups to add to the actor system: the plugin's connection options and the event serializer.</summary>
-    public static IReadOnlyList<Setup> Setups(string databasePath) => [StorageConfig.SqliteSetup(databasePath), Serializer];
+    /// <summary>The setups to add to the actor system: the plugin's connection options.</summary>
+    public static IReadOnlyList<Setup> Setups(string databasePath) => [StorageConfig.SqliteSetup(databasePath)];
 
     /// <summary>
     /// Stores history events and snapshots with <see cref="SteadfastSerializer"/> (its <see cref="SteadfastSerializer.Id"/>
-    /// is written with every row: the one place the id is stated).
+    /// is written with every row). HOCON rather than a <c>SerializationSetup</c>: an actor system holds one setup per type,
+    /// so an embedder's own serializer setup would replace Steadfast's (or Steadfast's theirs), while HOCON bindings merge.
     /// </summary>
-    public static SerializationSetup Serializer { get; } = SerializationSetup.Create(system =>
-        ImmutableHashSet.Create(SerializerDetails.Create("steadfast", new SteadfastSerializer(system),
-            ImmutableHashSet.Create(typeof(HistoryEvent), typeof(WorkflowSnapshot)))));
+    private static Config Serializer { get; } = ConfigurationFactory.ParseString($$"""
+        akka.actor {
+          serializers.steadfast = "{{typeof(SteadfastSerializer).AssemblyQualifiedName}}"
+          serialization-bindings {
+            "{{typeof(HistoryEvent).AssemblyQualifiedName}}" = steadfast
+            "{{typeof(WorkflowSnapshot).AssemblyQualifiedName}}" = steadfast
+          }
+        }
+        """);
 
     /// <summary>A complete bootstrap for an actor system of its own (tests, tools): <paramref name="config"/> over <see cref="Config"/>, plus <see cref="Setups"/>.</summary>
     public static ActorSystemSetup Bootstrap(string databasePath, Config? config = null) =>
