@@ -14,6 +14,12 @@ public sealed record SteadfastSettings(
     TimeSpan DrainTimeout,
     AdmissionSettings Admission)
 {
+    /// <summary>The journal plugin the workflow actors write to; null: Akka.Persistence's default (<c>akka.persistence.journal.plugin</c>).</summary>
+    public string? JournalPluginId { get; init; }
+
+    /// <summary>The snapshot store plugin of the workflow actors; null: Akka.Persistence's default.</summary>
+    public string? SnapshotPluginId { get; init; }
+
     /// <summary>The embedded reference configuration.</summary>
     public static Config Reference { get; } = LoadReference();
 

@@ -29,7 +29,10 @@ public enum StartRejection
     Unavailable,
     /// <summary>The host is at its limit of workflows in flight and of starts waiting for a slot; retry with backoff (<see cref="WorkflowClient"/> does).</summary>
     Overloaded,
-    /// <summary>The id exists, but its history holds an event this version cannot read: it is faulted until a version that reads it runs.</summary>
+    /// <summary>
+    /// The id exists, but its history holds an event this version cannot read (it is faulted until a version that reads it
+    /// runs), or its tenant's journal cannot be opened (a damaged, foreign or unreadable file: the message says why).
+    /// </summary>
     Faulted,
 }
 

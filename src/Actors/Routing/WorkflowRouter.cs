@@ -251,8 +251,8 @@ public sealed partial class WorkflowRouter : ReceiveActor, IWithTimers
     {
         // Start the journal and snapshot plugins now: they create the schema, so a new file is complete at once.
         var persistence = Akka.Persistence.Persistence.Instance.Apply(Context.System);
-        persistence.JournalFor(null);
-        persistence.SnapshotStoreFor(null);
+        persistence.JournalFor(_settings.JournalPluginId);
+        persistence.SnapshotStoreFor(_settings.SnapshotPluginId);
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         // Akka 1.5.73 starts its scheduler on first use: its loop is queued on the thread pool and every caller blocks a
         // pool thread until that loop runs (cf. akka.net#7130). Hundreds of first recoveries (each schedules a timeout)

@@ -17,12 +17,14 @@ public static class SteadfastActorSystem
     /// <summary>The name of the router actor (<c>/user/steadfast</c>).</summary>
     public const string RouterName = "steadfast";
 
-    /// <summary>The configuration for a journal at <paramref name="databasePath"/>, over Steadfast's defaults.</summary>
-    public static Config Config(string databasePath) =>
-        StorageConfig.ForSqlite(databasePath).WithFallback(Serializer).WithFallback(SteadfastSettings.Reference);
+    /// <summary>The configuration for the default journal at <paramref name="databasePath"/> and the <paramref name="tenants"/>' journals, over Steadfast's defaults.</summary>
+    public static Config Config(string databasePath, IEnumerable<TenantJournal>? tenants = null) =>
+        (tenants ?? []).Aggregate(StorageConfig.ForSqlite(databasePath), (config, tenant) => StorageConfig.ForTenant(tenant).WithFallback(config))
+            .WithFallback(Serializer).WithFallback(SteadfastSettings.Reference);
 
-    /// <summary>The setups to add to the actor system: the plugin's connection options.</summary>
-    public static IReadOnlyList<Setup> Setups(string databasePath) => [StorageConfig.SqliteSetup(databasePath)];
+    /// <summary>The setups to add to the actor system: the plugins' connection options for every journal.</summary>
+    public static IReadOnlyList<Setup> Setups(string databasePath, IEnumerable<TenantJournal>? tenants = null) =>
+        [StorageConfig.SqliteSetup([TenantJournal.Default(databasePath), .. tenants ?? []])];
 
     /// <summary>
     /// Stores history events and snapshots with <see cref="SteadfastSerializer"/> (its <see cref="SteadfastSerializer.Id"/>
@@ -44,12 +46,18 @@ public static class SteadfastActorSystem
         ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig((config ?? Akka.Configuration.Config.Empty).WithFallback(Config(databasePath))),
             ..Setups(databasePath)]);
 
-    /// <summary>Starts the router for the journal at <paramref name="databasePath"/>; its <c>PreStart</c> starts the journal plugins.</summary>
-    public static IActorRef StartRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, string databasePath)
+    /// <summary>Starts the router for the default journal at <paramref name="databasePath"/>; its <c>PreStart</c> starts the journal plugins.</summary>
+    public static IActorRef StartRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, string databasePath) =>
+        StartRouter(system, registry, services, TenantJournal.Default(databasePath));
+
+    /// <summary>Starts the router of <paramref name="journal"/> (<see cref="TenantJournal.RouterName"/>), whose workflows write to its plugins.</summary>
+    public static IActorRef StartRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, TenantJournal journal)
     {
         // Start Akka's scheduler here, on the composing thread (~2 ms), rather than leave it to the router's PreStart
         // on a pool thread busy with the system's start (W4 resume of 10,000 workflows: +0.5 s; see WorkflowRouter.PreStart).
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, static () => { });
-        return system.ActorOf(WorkflowRouter.Props(registry, SteadfastSettings.From(system.Settings.Config), services, JournalReads.ForFile(databasePath)), RouterName);
+        var settings = SteadfastSettings.From(system.Settings.Config);
+        if (journal.Tenant is not null) settings = settings with { JournalPluginId = journal.JournalPluginId, SnapshotPluginId = journal.SnapshotPluginId };
+        return system.ActorOf(WorkflowRouter.Props(registry, settings, services, JournalReads.ForFile(journal.DatabasePath)), journal.RouterName);
     }
 }

@@ -23,14 +23,51 @@ public static class StorageConfig
     }.ToString();
 
     /// <summary>
-    /// The plugin's connection options for the file: the same connection string plus a per-connection
-    /// <see cref="SqliteBusyTimeout"/> and <see cref="YieldBeforeDatabaseWork"/>, which HOCON
-    /// cannot express. Add it to the actor system's setup.
+    /// The plugin's connection options for each journal file, keyed by plugin id (so that a plugin of the embedder's own,
+    /// on another database, keeps its options): the same connection string plus a per-connection
+    /// <see cref="SqliteBusyTimeout"/> and <see cref="YieldBeforeDatabaseWork"/>, which HOCON cannot express.
+    /// Add it to the actor system's setup.
     /// </summary>
-    public static DataOptionsSetup SqliteSetup(string databasePath) => new(new DataOptions()
-        .UseConnectionString(SqliteProvider, ConnectionString(databasePath))
-        .UseInterceptor(new SqliteBusyTimeout(TimeSpan.FromSeconds(30)))
-        .UseInterceptor(new YieldBeforeDatabaseWork()));
+    public static MultiDataOptionsSetup SqliteSetup(IEnumerable<TenantJournal> journals)
+    {
+        var setup = new MultiDataOptionsSetup();
+        foreach (var journal in journals)
+        {
+            var options = new DataOptions()
+                .UseConnectionString(SqliteProvider, ConnectionString(journal.DatabasePath))
+                .UseInterceptor(new SqliteBusyTimeout(TimeSpan.FromSeconds(30)))
+                .UseInterceptor(new YieldBeforeDatabaseWork());
+            setup.AddDataOptions(journal.JournalPluginId, options);
+            setup.AddDataOptions(journal.SnapshotPluginId, options);
+            if (journal.Tenant is null) setup.AddDataOptions(QueryPluginId, options);
+        }
+        return setup;
+    }
+
+    private const string QueryPluginId = "akka.persistence.query.journal.sql";
+
+    /// <summary>
+    /// HOCON for a tenant's journal and snapshot plugins: its own file and plugin ids, everything else inherited from
+    /// the default plugins as configured (see <see cref="InheritedPluginConfig"/>).
+    /// </summary>
+    public static Config ForTenant(TenantJournal journal)
+    {
+        var cs = Quote(ConnectionString(journal.DatabasePath));
+        return ConfigurationFactory.ParseString($$"""
+            {{journal.JournalPluginId}} {
+              class = "{{typeof(SteadfastSqlJournal).AssemblyQualifiedName}}"
+              plugin-id = "{{journal.JournalPluginId}}"
+              connection-string = {{cs}}
+              {{InheritedPluginConfig.Key}} = "{{TenantJournal.DefaultJournalPluginId}}"
+            }
+            {{journal.SnapshotPluginId}} {
+              class = "{{typeof(SteadfastSqlSnapshotStore).AssemblyQualifiedName}}"
+              plugin-id = "{{journal.SnapshotPluginId}}"
+              connection-string = {{cs}}
+              {{InheritedPluginConfig.Key}} = "{{TenantJournal.DefaultSnapshotPluginId}}"
+            }
+            """);
+    }
 
     /// <summary>
     /// HOCON that points every persistence plugin at <paramref name="databasePath"/>. SQLite has one writer, so the

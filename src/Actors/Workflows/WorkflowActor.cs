@@ -48,6 +48,8 @@ internal sealed partial class WorkflowActor : ReceivePersistentActor, IWithTimer
         _settings = settings;
         _services = services;
         PersistenceId = PersistenceIds.Of(workflowId);
+        JournalPluginId = settings.JournalPluginId; // a tenant's journal, or (null) the default
+        SnapshotPluginId = settings.SnapshotPluginId;
 
         Recover<SnapshotOffer>(offer =>
         {

@@ -21,6 +21,14 @@ public sealed class FleetOptions
     /// <summary>The host name used: <see cref="HostName"/> or the machine name.</summary>
     public string EffectiveHostName => string.IsNullOrWhiteSpace(HostName) ? Environment.MachineName : HostName;
 
+    /// <summary>These options for a tenant's journal: its summary says the tenant's name.</summary>
+    internal FleetOptions ForTenant(string tenant)
+    {
+        var copy = (FleetOptions)MemberwiseClone();
+        copy.Tenant = tenant;
+        return copy;
+    }
+
     internal IEnumerable<string> Validate()
     {
         if (SummaryInterval <= TimeSpan.Zero) yield return $"Steadfast:Fleet:SummaryInterval must be positive, got {SummaryInterval}.";

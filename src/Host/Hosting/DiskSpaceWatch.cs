@@ -8,11 +8,12 @@ namespace Steadfast.Hosting;
 
 /// <summary>
 /// Disk pressure is a state, not a storm: every second the free space of the journal's volume (where Litestream's
-/// shadow WAL grows too) is compared with <see cref="SteadfastOptions.MinFreeDiskMegabytes"/>. Below it, the router
-/// refuses new starts (<c>Overloaded</c>, saying why) while running workflows go on; above it again, starts are taken.
+/// shadow WAL grows too) is compared with <see cref="SteadfastOptions.MinFreeDiskMegabytes"/>. Below it, the routers
+/// refuse new starts (<c>Overloaded</c>, saying why) while running workflows go on; above it again, starts are taken.
 /// Each change is logged once.
 /// </summary>
-public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<WorkflowRouter> registry, ILogger<DiskSpaceWatch> log) : BackgroundService
+public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<WorkflowRouter> registry, SteadfastTenants tenants, ILogger<DiskSpaceWatch> log)
+    : BackgroundService
 {
     private string? _low; // why new starts are refused now
 
@@ -33,13 +34,13 @@ public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<Work
                     _low = $"Only {free / (1024 * 1024)} MB are free on the journal's volume ({folder}), below Steadfast:MinFreeDiskMegabytes " +
                           $"({minimumMegabytes} MB): new starts are refused until space is freed; running workflows go on.";
                     log.DiskLow(_low);
-                    registry.ActorRef.Tell(new DiskPressure(_low));
+                    Tell(new DiskPressure(_low));
                 }
                 else if (free >= minimum && _low is not null)
                 {
                     _low = null;
                     log.DiskFreeAgain(free.Value / (1024 * 1024));
-                    registry.ActorRef.Tell(new DiskPressure(null));
+                    Tell(new DiskPressure(null));
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -48,6 +49,13 @@ public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<Work
         {
             // stopping
         }
+    }
+
+    // Every journal is in the data folder, on this volume: the default one's router and each tenant's.
+    private void Tell(DiskPressure pressure)
+    {
+        registry.ActorRef.Tell(pressure);
+        foreach (var tenant in tenants.Names) tenants.Router(tenant).Tell(pressure);
     }
 
     // 5 % of the volume, at most 256 MB: a small volume (a container's, a test's tmpfs) is not refused from the start.

@@ -18,4 +18,8 @@ internal static partial class HostingLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the fleet summary ({Error}); the next interval tries again")]
     public static partial void SummaryFailed(this ILogger log, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Tenant} is FAULTED and does not start: {Reason} Its journal {Database} is left as it was; its callers are " +
+                                                     "answered with this reason, and every other tenant runs. Repair or restore the file, then restart the host.")]
+    public static partial void TenantFaulted(this ILogger log, string tenant, string database, string reason);
 }

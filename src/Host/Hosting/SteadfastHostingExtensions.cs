@@ -1,8 +1,10 @@
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Steadfast.Actors;
 using Steadfast.Actors.Storage;
 using Steadfast.Runtime;
@@ -28,30 +30,62 @@ public static class SteadfastHostingExtensions
         options.Validate();
         if (options.AkkaConfigFile is { } overrides)
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(overrides)), HoconAddMode.Prepend);
-        builder.AddHocon(SteadfastActorSystem.Config(options.DatabasePath), HoconAddMode.Append);
-        foreach (var setup in SteadfastActorSystem.Setups(options.DatabasePath)) builder.AddSetup(setup);
+        var tenantJournals = options.Journals.Where(j => j.Tenant is not null).ToList();
+        builder.AddHocon(SteadfastActorSystem.Config(options.DatabasePath, tenantJournals), HoconAddMode.Append);
+        foreach (var setup in SteadfastActorSystem.Setups(options.DatabasePath, tenantJournals)) builder.AddSetup(setup);
         builder.WithActors((system, actors, resolver) =>
         {
             if (!journalPrepared) JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
             var settings = SteadfastSettings.From(system.Settings.Config);
-            var workflows = SteadfastActorSystem.StartRouter(system, registry, resolver.GetService<IServiceProvider>(), options.DatabasePath);
+            var services = resolver.GetService<IServiceProvider>();
+            var workflows = SteadfastActorSystem.StartRouter(system, registry, services, options.DatabasePath);
             actors.Register<WorkflowRouter>(workflows);
+            var routers = new List<IActorRef> { workflows };
+            var faults = services.GetService<TenantJournals>()?.Faults;
+            var tenants = services.GetService<SteadfastTenants>();
+            foreach (var journal in tenantJournals)
+            {
+                var tenant = journal.Tenant!;
+                var fault = faults?.GetValueOrDefault(tenant) ?? (journalPrepared ? null : PrepareTenant(journal, options, system));
+                var router = fault is null ? SteadfastActorSystem.StartRouter(system, registry, services, journal)
+                    : system.ActorOf(FaultedJournalRouter.Props(tenant, fault), journal.RouterName);
+                tenants?.Add(tenant, router, fault);
+                routers.Add(router);
+            }
             // Graceful stop: refuse new requests, let journal writes in flight finish and acknowledge, then let
             // Akka stop (and after it the host stops Litestream, which ships the last frames).
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "steadfast-drain", async () =>
             {
-                try
+                await Task.WhenAll(routers.Select(async router =>
                 {
-                    await workflows.Ask<object>(DrainWorkflows.Instance, settings.DrainTimeout + TimeSpan.FromSeconds(1));
-                }
-                catch (AskTimeoutException)
-                {
-                    // the router logged which workflows were still writing
-                }
+                    try
+                    {
+                        await router.Ask<object>(DrainWorkflows.Instance, settings.DrainTimeout + TimeSpan.FromSeconds(1));
+                    }
+                    catch (AskTimeoutException)
+                    {
+                        // the router logged which workflows were still writing
+                    }
+                }));
                 return Done.Instance;
             });
         });
         return builder;
+    }
+
+    // Embedded without AddSteadfast (nothing prepared the tenants' files before Akka): a file that cannot be opened faults its tenant alone.
+    private static string? PrepareTenant(TenantJournal journal, SteadfastOptions options, ActorSystem system)
+    {
+        try
+        {
+            JournalFile.Prepare(journal.DatabasePath, options.AllowNewerJournal);
+            return null;
+        }
+        catch (Exception e)
+        {
+            system.Log.Error("Tenant {0} is FAULTED and does not start: {1} Its journal {2} is left as it was; every other tenant runs.", journal.Tenant, e.Message, journal.DatabasePath);
+            return e.Message;
+        }
     }
 
     /// <summary>
@@ -76,6 +110,8 @@ public static class SteadfastHostingExtensions
         services.AddSingleton<Replication.LitestreamSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<Replication.LitestreamSupervisor>());
         services.AddHostedService<JournalFileGuard>();
+        services.AddSingleton<TenantJournals>();
+        services.AddHostedService(sp => sp.GetRequiredService<TenantJournals>());
         // Before Akka too: it stops after Akka's drain, so its last summary holds the last write.
         services.AddSingleton<Fleet.FleetSummaryPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<Fleet.FleetSummaryPublisher>());
@@ -93,9 +129,12 @@ public static class SteadfastHostingExtensions
         return services;
     }
 
-    /// <summary>Registers a <see cref="WorkflowClient"/> over the router actor for code outside the actor system.</summary>
+    /// <summary>Registers a <see cref="WorkflowClient"/> over the router actor for code outside the actor system, and <see cref="SteadfastTenants"/> for the tenants' clients.</summary>
     /// <param name="services">The host's services.</param>
     /// <param name="timeout">How long each request waits for the host's answer (default 30 s); then <see cref="WorkflowTimeoutException"/>.</param>
-    public static IServiceCollection AddWorkflowClient(this IServiceCollection services, TimeSpan? timeout = null) =>
-        services.AddSingleton(sp => new WorkflowClient(sp.GetRequiredService<IRequiredActor<WorkflowRouter>>().ActorRef, timeout));
+    public static IServiceCollection AddWorkflowClient(this IServiceCollection services, TimeSpan? timeout = null)
+    {
+        services.TryAddSingleton(new SteadfastTenants(timeout)); // filled when the actor system starts
+        return services.AddSingleton(sp => new WorkflowClient(sp.GetRequiredService<IRequiredActor<WorkflowRouter>>().ActorRef, timeout));
+    }
 }

@@ -1,3 +1,4 @@
+using Steadfast.Actors.Storage;
 using Steadfast.Hosting.Replication;
 
 namespace Steadfast.Hosting;
@@ -29,6 +30,13 @@ public sealed class SteadfastOptions
     /// </summary>
     public long? MinFreeDiskMegabytes { get; set; }
 
+    /// <summary>
+    /// Tenants served beside the default journal, each with its own journal file (<c>&lt;DataDirectory&gt;/&lt;tenant&gt;.db</c>),
+    /// its own replica (each replica's path plus <c>/&lt;tenant&gt;</c>), its own recovery, admission and faults: a tenant whose
+    /// file cannot be opened is faulted alone. Default none (only the default journal).
+    /// </summary>
+    public List<string> Tenants { get; set; } = [];
+
     /// <summary>Litestream replication of the journal.</summary>
     public ReplicationOptions Replication { get; set; } = new();
 
@@ -37,6 +45,30 @@ public sealed class SteadfastOptions
 
     /// <summary>The journal's full path.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFile));
+
+    /// <summary>The default journal and each tenant's, as the actor system binds them.</summary>
+    public IReadOnlyList<TenantJournal> Journals => [TenantJournal.Default(DatabasePath), .. Tenants.Select(t => ForTenant(t).Journal)];
+
+    /// <summary>The journal these options describe: the default one, or the tenant's of <see cref="ForTenant"/>.</summary>
+    public TenantJournal Journal => new(_tenant, DatabasePath);
+
+    private string? _tenant;
+
+    /// <summary>
+    /// The options of <paramref name="tenant"/>'s journal: its file in the same folder, its replicas under
+    /// <c>&lt;path&gt;/&lt;tenant&gt;</c>, its fleet summary named after it; everything else as here.
+    /// </summary>
+    public SteadfastOptions ForTenant(string tenant) => new()
+    {
+        DataDirectory = DataDirectory,
+        DatabaseFile = tenant + ".db",
+        AkkaConfigFile = AkkaConfigFile,
+        AllowNewerJournal = AllowNewerJournal,
+        MinFreeDiskMegabytes = MinFreeDiskMegabytes,
+        Replication = Replication.ForTenant(tenant),
+        Fleet = Fleet.ForTenant(tenant),
+        _tenant = tenant,
+    };
 
     /// <summary>Throws <see cref="OptionsValidationException"/> naming every bad value.</summary>
     public SteadfastOptions Validate()
@@ -47,6 +79,13 @@ public sealed class SteadfastOptions
             errors.Add($"Steadfast:DatabaseFile must be a plain file name, got '{DatabaseFile}'.");
         if (AkkaConfigFile is { } f && !File.Exists(f)) errors.Add($"Steadfast:AkkaConfigFile '{f}' does not exist.");
         if (MinFreeDiskMegabytes is < 0) errors.Add($"Steadfast:MinFreeDiskMegabytes must not be negative, got {MinFreeDiskMegabytes}.");
+        var tenants = new HashSet<string>();
+        foreach (var tenant in Tenants)
+        {
+            if (TenantJournal.NameProblem(tenant) is { } problem) errors.Add($"Steadfast:Tenants: {problem}");
+            else if (!tenants.Add(tenant)) errors.Add($"Steadfast:Tenants: '{tenant}' is listed twice.");
+            else if (tenant + ".db" == DatabaseFile) errors.Add($"Steadfast:Tenants: '{tenant}' would share the default journal's file {DatabaseFile}.");
+        }
         errors.AddRange(LitestreamConfig.Validate(Replication));
         errors.AddRange(Fleet.Validate());
         if (errors.Count > 0) throw new OptionsValidationException(errors);

@@ -24,11 +24,16 @@ public sealed partial class Litestream
     /// <summary>The journal file Litestream replicates (the name replicas know it by).</summary>
     public string DatabasePath { get; }
 
-    /// <summary>Finds the binary and writes the config next to the journal (<c>litestream.yml</c>).</summary>
+    /// <summary>
+    /// Finds the binary and writes the config next to the journal (<c>litestream.yml</c>; a tenant's
+    /// <c>litestream-&lt;tenant&gt;.yml</c>: one Litestream process per journal, so that a tenant's replication starts, fails
+    /// and stops with it alone).
+    /// </summary>
     public static Litestream For(SteadfastOptions options)
     {
         var binary = LitestreamBinary.Find(options.Replication.LitestreamPath);
-        var config = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, "litestream.yml");
+        var config = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!,
+            options.Journal.Tenant is { } tenant ? $"litestream-{tenant}.yml" : "litestream.yml");
         var createdFolder = !Directory.Exists(Path.GetDirectoryName(config));
         Directory.CreateDirectory(Path.GetDirectoryName(config)!);
         var yaml = LitestreamConfig.Render(options.DatabasePath, options.Replication);

@@ -31,4 +31,13 @@ public sealed class ReplicaOptions
 
     /// <summary>The name used in status and Litestream's config.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Type : Name;
+
+    /// <summary>This replica for a tenant: a file replica's folder, or an s3 replica's key prefix, plus <c>/&lt;tenant&gt;</c>.</summary>
+    internal ReplicaOptions ForTenant(string tenant)
+    {
+        var copy = (ReplicaOptions)MemberwiseClone();
+        copy.Path = Type == "file" && !string.IsNullOrWhiteSpace(Path) ? System.IO.Path.Combine(Path, tenant)
+            : string.IsNullOrEmpty(Path) ? tenant : $"{Path.TrimEnd('/')}/{tenant}";
+        return copy;
+    }
 }

@@ -46,4 +46,12 @@ public sealed class ReplicationOptions
 
     /// <summary>Where to replicate; at least one when enabled.</summary>
     public List<ReplicaOptions> Replicas { get; set; } = [];
+
+    /// <summary>These options for a tenant's journal: each replica one level down, at <c>&lt;path&gt;/&lt;tenant&gt;</c>.</summary>
+    internal ReplicationOptions ForTenant(string tenant)
+    {
+        var copy = (ReplicationOptions)MemberwiseClone();
+        copy.Replicas = Replicas.Select(r => r.ForTenant(tenant)).ToList();
+        return copy;
+    }
 }

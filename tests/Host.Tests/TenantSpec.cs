@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Steadfast.Actors;
+using Steadfast.Hosting;
+using Steadfast.Hosting.Fleet;
+using Steadfast.Hosting.Replication;
+using Steadfast.Runtime;
+
+namespace Steadfast.Host.Tests;
+
+/// <summary>
+/// Tenants in one host (issue 16): each has its own journal file, plugin, router and replica (real Litestream); a
+/// tenant whose file is damaged is faulted alone, says why, and keeps its bytes, while the others run on.
+/// </summary>
+public sealed class TenantSpec : IDisposable
+{
+    private static readonly string[] Tenants = ["alpha", "beta", "gamma"];
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "steadfast-tenants", Guid.NewGuid().ToString("N"));
+
+    private string Data => Path.Combine(_dir, "data");
+
+    private string Replica => Path.Combine(_dir, "replica");
+
+    public sealed class Quick : Workflow<int, int>
+    {
+        public override Task<int> RunAsync(WorkflowContext ctx, int input) => Task.FromResult(input + 1);
+    }
+
+    private IHost StartHost()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSteadfast(new SteadfastOptions
+        {
+            DataDirectory = Data,
+            Tenants = [.. Tenants],
+            Replication = new ReplicationOptions
+            {
+                Enabled = true, MonitorInterval = TimeSpan.FromMilliseconds(100), SyncInterval = TimeSpan.FromMilliseconds(100),
+                Replicas = [new ReplicaOptions { Type = "file", Name = "local", Path = Replica }],
+            },
+            Fleet = new FleetOptions { HostName = "tenants", SummaryInterval = TimeSpan.FromMilliseconds(200) },
+        }, new SteadfastRegistry().AddWorkflow<Quick>(), clientTimeout: TimeSpan.FromSeconds(20));
+        var host = builder.Build();
+        host.Start();
+        return host;
+    }
+
+    [Fact]
+    public async Task Each_tenant_should_keep_its_own_journal_and_replica_and_a_damaged_one_should_fault_alone()
+    {
+        using (var host = StartHost())
+        {
+            var tenants = host.Services.GetRequiredService<SteadfastTenants>();
+            Assert.Equal(Tenants, tenants.Names);
+            await host.Services.GetRequiredService<WorkflowClient>().StartAsync("default-1", nameof(Quick), 0);
+            foreach (var (tenant, i) in Tenants.Select((t, i) => (t, i)))
+            {
+                var client = tenants.Client(tenant);
+                await client.StartAsync($"{tenant}-1", nameof(Quick), i);
+                Assert.Equal(ExecutionStatus.Completed, (await client.WaitAsync($"{tenant}-1", TimeSpan.FromSeconds(20))).Status);
+            }
+            // One tenant's ids are not another's.
+            Assert.Equal(ExecutionStatus.NotFound, (await tenants.Client("alpha").GetStatusAsync("beta-1")).Status);
+            await host.StopAsync();
+        }
+
+        Assert.Equal(["workflow-default-1"], PersistenceIds(Path.Combine(Data, "steadfast.db")));
+        Assert.True(Directory.Exists(Path.Combine(Replica, "generations")), "the default journal's replica, at the replica's own path");
+        foreach (var tenant in Tenants)
+        {
+            Assert.Equal([$"workflow-{tenant}-1"], PersistenceIds(Path.Combine(Data, tenant + ".db")));
+            Assert.True(Directory.Exists(Path.Combine(Replica, tenant, "generations")),
+                $"{tenant}'s replica; found: {string.Join(", ", Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_dir, f)))}");
+            var summary = FleetSummary.Parse(File.ReadAllText(Path.Combine(Replica, tenant, FleetSummary.FileName)), out _);
+            Assert.Equal((tenant, 1), (summary?.Tenant, summary?.Counts.Completed));
+        }
+
+        // Damage gamma's file while the host is stopped, as a bad disk or a stray write would.
+        SqliteConnection.ClearAllPools();
+        var gamma = Path.Combine(Data, "gamma.db");
+        foreach (var side in new[] { gamma + "-wal", gamma + "-shm" }) File.Delete(side);
+        var garbage = new byte[16_384];
+        new Random(16).NextBytes(garbage);
+        File.WriteAllBytes(gamma, garbage);
+
+        using (var host = StartHost())
+        {
+            var tenants = host.Services.GetRequiredService<SteadfastTenants>();
+            Assert.Contains("gamma.db", tenants.FaultOf("gamma"));
+            Assert.Null(tenants.FaultOf("alpha"));
+            var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => tenants.Client("gamma").StartAsync("gamma-2", nameof(Quick), 1));
+            Assert.Equal(StartRejection.Faulted, refused.Rejection.Reason);
+            Assert.Contains("Tenant 'gamma' is faulted", refused.Message);
+            Assert.Equal(ExecutionStatus.Faulted, (await tenants.Client("gamma").GetStatusAsync("gamma-1")).Status);
+
+            foreach (var tenant in new[] { "alpha", "beta" })
+            {
+                var client = tenants.Client(tenant);
+                Assert.Equal(ExecutionStatus.Completed, (await client.GetStatusAsync($"{tenant}-1")).Status);
+                await client.StartAsync($"{tenant}-2", nameof(Quick), 5);
+                Assert.Equal("6", (await client.WaitAsync($"{tenant}-2", TimeSpan.FromSeconds(20))).ResultJson);
+            }
+            await host.StopAsync();
+        }
+        Assert.Equal(garbage, File.ReadAllBytes(gamma)); // nothing written over what may still be repaired
+        Assert.Equal(["workflow-alpha-1", "workflow-alpha-2"], PersistenceIds(Path.Combine(Data, "alpha.db")));
+    }
+
+    [Fact]
+    public void Tenant_names_that_cannot_name_a_file_and_an_actor_should_be_refused()
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => new SteadfastOptions { Tenants = ["ok", "Bad Name", "ok", "steadfast"] }.Validate());
+        Assert.Contains(e.Errors, m => m.Contains("'Bad Name' is not a tenant name"));
+        Assert.Contains(e.Errors, m => m.Contains("'ok' is listed twice"));
+        Assert.Contains(e.Errors, m => m.Contains("'steadfast' would share the default journal's file"));
+    }
+
+    private static List<string> PersistenceIds(string database)
+    {
+        using var db = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var query = db.CreateCommand();
+        query.CommandText = "SELECT DISTINCT persistence_id FROM journal ORDER BY persistence_id";
+        using var reader = query.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
