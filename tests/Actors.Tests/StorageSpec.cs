@@ -10,6 +10,27 @@ public sealed class StorageSpec : IDisposable
     private readonly SqliteJournal _journal = new();
 
     [Fact]
+    public void Every_journal_plugin_should_find_its_own_connection_options_by_the_plugin_id_it_is_configured_with()
+    {
+        // The plugin looks its options up by its configured plugin-id: a mismatch would silently drop the busy timeout
+        // (and, for a tenant, point it at no file at all).
+        var tenant = new TenantJournal("acme", Path.Combine(_journal.Folder, "acme.db"));
+        var config = SteadfastActorSystem.Config(_journal.Path, [tenant]);
+        var setup = Assert.IsType<Akka.Persistence.Sql.Config.MultiDataOptionsSetup>(Assert.Single(SteadfastActorSystem.Setups(_journal.Path, [tenant])));
+        foreach (var (plugin, file) in new[]
+                 {
+                     ("akka.persistence.journal.sql", _journal.Path), ("akka.persistence.snapshot-store.sql", _journal.Path),
+                     ("akka.persistence.query.journal.sql", _journal.Path),
+                     (tenant.JournalPluginId, tenant.DatabasePath), (tenant.SnapshotPluginId, tenant.DatabasePath),
+                 })
+        {
+            Assert.True(setup.TryGetDataOptionsFor(config.GetString(plugin + ".plugin-id"), out var options), plugin);
+            Assert.Contains(file, options!.ConnectionOptions.ConnectionString!);
+            Assert.Contains(file, config.GetString(plugin + ".connection-string"));
+        }
+    }
+
+    [Fact]
     public async Task Next_host_start_should_find_unfinished_workflows_through_the_lifecycle_indexes_with_no_tag_rows_for_starts_and_finishes()
     {
         var running = $"running-{Guid.NewGuid():N}";
