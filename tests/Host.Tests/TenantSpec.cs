@@ -27,20 +27,41 @@ public sealed class TenantSpec : IDisposable
         public override Task<int> RunAsync(WorkflowContext ctx, int input) => Task.FromResult(input + 1);
     }
 
-    private IHost StartHost()
+    /// <summary>Runs a step once per call (counted here, outside the journal), then waits for "go".</summary>
+    public sealed class Handover : Workflow<int, int>
+    {
+        public override async Task<int> RunAsync(WorkflowContext ctx, int input)
+        {
+            var stepped = await ctx.CallAsync<CountedStep, int, int>(input);
+            return stepped + await ctx.WaitForSignalAsync<int>("go");
+        }
+    }
+
+    public sealed class CountedStep : Activity<int, int>
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Runs = new();
+
+        public override Task<int> ExecuteAsync(int input, ActivityExecutionContext context)
+        {
+            Runs.AddOrUpdate(context.WorkflowId, 1, (_, n) => n + 1);
+            return Task.FromResult(input * 10);
+        }
+    }
+
+    private IHost StartHost(string? data = null, string[]? tenants = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Services.AddSteadfast(new SteadfastOptions
         {
-            DataDirectory = Data,
-            Tenants = [.. Tenants],
+            DataDirectory = data ?? Data,
+            Tenants = [.. tenants ?? Tenants],
             Replication = new ReplicationOptions
             {
                 Enabled = true, MonitorInterval = TimeSpan.FromMilliseconds(100), SyncInterval = TimeSpan.FromMilliseconds(100),
                 Replicas = [new ReplicaOptions { Type = "file", Name = "local", Path = Replica }],
             },
             Fleet = new FleetOptions { HostName = "tenants", SummaryInterval = TimeSpan.FromMilliseconds(200) },
-        }, new SteadfastRegistry().AddWorkflow<Quick>(), clientTimeout: TimeSpan.FromSeconds(20));
+        }, new SteadfastRegistry().AddWorkflow<Quick>().AddWorkflow<Handover>().AddActivity<CountedStep>(), clientTimeout: TimeSpan.FromSeconds(20));
         var host = builder.Build();
         host.Start();
         return host;
@@ -105,6 +126,39 @@ public sealed class TenantSpec : IDisposable
         }
         Assert.Equal(garbage, File.ReadAllBytes(gamma)); // nothing written over what may still be repaired
         Assert.Equal(["workflow-alpha-1", "workflow-alpha-2"], PersistenceIds(Path.Combine(Data, "alpha.db")));
+    }
+
+    [Fact]
+    public async Task A_tenant_moved_to_another_host_should_resume_there_from_its_replica_without_running_a_step_twice()
+    {
+        var id = $"move-{Guid.NewGuid():N}";
+        using (var first = StartHost(Path.Combine(_dir, "host-1"), ["beta"]))
+        {
+            var beta = first.Services.GetRequiredService<SteadfastTenants>().Client("beta");
+            await beta.StartAsync(id, nameof(Handover), 4);
+            await Until(async () => (await beta.GetStatusAsync(id)).WaitingOn.Any(w => w.Contains("go")), "the step done, waiting for go");
+            await first.StopAsync(); // drained, and the last frames shipped to <replica>/beta
+        }
+
+        using var second = StartHost(Path.Combine(_dir, "host-2"), ["beta"]); // an empty data folder: beta.db comes from the replica
+        var moved = second.Services.GetRequiredService<SteadfastTenants>().Client("beta");
+        await moved.SignalAsync(id, "go", 2);
+        var done = await moved.WaitAsync(id, TimeSpan.FromSeconds(20));
+        await second.StopAsync();
+
+        Assert.Equal((ExecutionStatus.Completed, "42"), (done.Status, done.ResultJson));
+        Assert.Equal(1, CountedStep.Runs[id]);
+        Assert.True(File.Exists(Path.Combine(_dir, "host-2", "beta.db")));
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 30 s: {what}");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
