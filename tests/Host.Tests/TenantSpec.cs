@@ -151,6 +151,35 @@ public sealed class TenantSpec : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "host-2", "beta.db")));
     }
 
+    [Fact]
+    public async Task A_tenant_added_while_the_host_runs_should_be_created_and_replicated_and_a_removed_one_should_keep_its_file_and_replica()
+    {
+        using var host = StartHost(tenants: []);
+        var tenants = host.Services.GetRequiredService<SteadfastTenants>();
+        Assert.Throws<ArgumentException>(() => tenants.Client("delta"));
+        await Assert.ThrowsAsync<ArgumentException>(() => tenants.AddAsync("Not Valid"));
+
+        Assert.Null(await tenants.AddAsync("delta"));
+        await Assert.ThrowsAsync<ArgumentException>(() => tenants.AddAsync("delta"));
+        var delta = tenants.Client("delta");
+        await delta.StartAsync("delta-1", nameof(Quick), 1);
+        Assert.Equal("2", (await delta.WaitAsync("delta-1", TimeSpan.FromSeconds(20))).ResultJson);
+
+        await tenants.RemoveAsync("delta"); // drained, its last frames shipped
+        Assert.Empty(tenants.Names);
+        Assert.Throws<ArgumentException>(() => tenants.Client("delta"));
+        Assert.Equal(["workflow-delta-1"], PersistenceIds(Path.Combine(Data, "delta.db")));
+        var restored = Path.Combine(_dir, "restored-delta.db");
+        await Litestream.RestoreUrlAsync(LitestreamBinary.Find(null), "file://" + Path.Combine(Replica, "delta"), restored, CancellationToken.None);
+        Assert.Equal(["workflow-delta-1"], PersistenceIds(restored));
+
+        Assert.Null(await tenants.AddAsync("delta")); // back on its file
+        Assert.Equal(ExecutionStatus.Completed, (await tenants.Client("delta").GetStatusAsync("delta-1")).Status);
+        await tenants.Client("delta").StartAsync("delta-2", nameof(Quick), 2);
+        Assert.Equal("3", (await tenants.Client("delta").WaitAsync("delta-2", TimeSpan.FromSeconds(20))).ResultJson);
+        await host.StopAsync();
+    }
+
     private static async Task Until(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

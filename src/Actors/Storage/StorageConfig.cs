@@ -31,17 +31,20 @@ public static class StorageConfig
     public static MultiDataOptionsSetup SqliteSetup(IEnumerable<TenantJournal> journals)
     {
         var setup = new MultiDataOptionsSetup();
-        foreach (var journal in journals)
-        {
-            var options = new DataOptions()
-                .UseConnectionString(SqliteProvider, ConnectionString(journal.DatabasePath))
-                .UseInterceptor(new SqliteBusyTimeout(TimeSpan.FromSeconds(30)))
-                .UseInterceptor(new YieldBeforeDatabaseWork());
-            setup.AddDataOptions(journal.JournalPluginId, options);
-            setup.AddDataOptions(journal.SnapshotPluginId, options);
-            if (journal.Tenant is null) setup.AddDataOptions(QueryPluginId, options);
-        }
+        foreach (var journal in journals) AddSqliteOptions(setup, journal);
         return setup;
+    }
+
+    /// <summary>Adds <paramref name="journal"/>'s plugins to <paramref name="setup"/> (also after start: a plugin reads it when it starts).</summary>
+    public static void AddSqliteOptions(MultiDataOptionsSetup setup, TenantJournal journal)
+    {
+        var options = new DataOptions()
+            .UseConnectionString(SqliteProvider, ConnectionString(journal.DatabasePath))
+            .UseInterceptor(new SqliteBusyTimeout(TimeSpan.FromSeconds(30)))
+            .UseInterceptor(new YieldBeforeDatabaseWork());
+        setup.AddDataOptions(journal.JournalPluginId, options);
+        setup.AddDataOptions(journal.SnapshotPluginId, options);
+        if (journal.Tenant is null) setup.AddDataOptions(QueryPluginId, options);
     }
 
     private const string QueryPluginId = "akka.persistence.query.journal.sql";

@@ -1,7 +1,6 @@
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,52 +39,28 @@ public static class SteadfastHostingExtensions
             var services = resolver.GetService<IServiceProvider>();
             var workflows = SteadfastActorSystem.StartRouter(system, registry, services, options.DatabasePath);
             actors.Register<WorkflowRouter>(workflows);
-            var routers = new List<IActorRef> { workflows };
-            var faults = services.GetService<TenantJournals>()?.Faults;
-            var tenants = services.GetService<SteadfastTenants>();
-            foreach (var journal in tenantJournals)
-            {
-                var tenant = journal.Tenant!;
-                var fault = faults?.GetValueOrDefault(tenant) ?? (journalPrepared ? null : PrepareTenant(journal, options, system));
-                var router = fault is null ? SteadfastActorSystem.StartRouter(system, registry, services, journal)
-                    : system.ActorOf(FaultedJournalRouter.Props(tenant, fault), journal.RouterName);
-                tenants?.Add(tenant, router, fault);
-                routers.Add(router);
-            }
+            // Tenants: each its own router (or, when its file cannot be opened, a stand-in that answers why). Without
+            // AddSteadfast/AddWorkflowClient nobody asks for SteadfastTenants: the routers still run, by name.
+            var tenants = services.GetService<SteadfastTenants>() ?? new SteadfastTenants();
+            tenants.Attach(new TenantLifecycle(system, options, registry, services, services.GetService<TenantJournals>(), settings), options.Tenants);
             // Graceful stop: refuse new requests, let journal writes in flight finish and acknowledge, then let
             // Akka stop (and after it the host stops Litestream, which ships the last frames).
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "steadfast-drain", async () =>
             {
-                await Task.WhenAll(routers.Select(async router =>
+                var drainTenants = tenants.DrainAsync();
+                try
                 {
-                    try
-                    {
-                        await router.Ask<object>(DrainWorkflows.Instance, settings.DrainTimeout + TimeSpan.FromSeconds(1));
-                    }
-                    catch (AskTimeoutException)
-                    {
-                        // the router logged which workflows were still writing
-                    }
-                }));
+                    await workflows.Ask<object>(DrainWorkflows.Instance, settings.DrainTimeout + TimeSpan.FromSeconds(1));
+                }
+                catch (AskTimeoutException)
+                {
+                    // the router logged which workflows were still writing
+                }
+                await drainTenants;
                 return Done.Instance;
             });
         });
         return builder;
-    }
-
-    // Embedded without AddSteadfast (nothing prepared the tenants' files before Akka): a file that cannot be opened faults its tenant alone.
-    private static string? PrepareTenant(TenantJournal journal, SteadfastOptions options, ActorSystem system)
-    {
-        try
-        {
-            JournalFile.Prepare(journal.DatabasePath, options.AllowNewerJournal);
-            return null;
-        }
-        catch (Exception e)
-        {
-            system.Log.Error("Tenant {0} is FAULTED and does not start: {1} Its journal {2} is left as it was; every other tenant runs.", journal.Tenant, e.Message, journal.DatabasePath);
-            return e.Message;
-        }
     }
 
     /// <summary>

@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Steadfast.Actors;
+using Steadfast.Actors.Storage;
 
 namespace Steadfast.Hosting;
 
 /// <summary>
-/// The tenants this host serves beside its default journal (<c>Steadfast:Tenants</c>), and a
-/// <see cref="WorkflowClient"/> for each. A tenant whose journal could not be opened is listed with its fault, and its
-/// client's requests are answered with that reason (<c>Faulted</c>) instead of timing out.
+/// The tenants this host serves beside its default journal (<c>Steadfast:Tenants</c>, and those added while it runs),
+/// and a <see cref="WorkflowClient"/> for each. A tenant whose journal could not be opened is listed with its fault, and
+/// its client's requests are answered with that reason (<c>Faulted</c>) instead of timing out.
 /// </summary>
 public sealed class SteadfastTenants(TimeSpan? clientTimeout = null)
 {
     private readonly ConcurrentDictionary<string, (IActorRef Router, string? Fault)> _tenants = new();
+    private readonly SemaphoreSlim _changes = new(1, 1);
+    private TenantLifecycle? _lifecycle;
 
-    /// <summary>The tenants started on this host, in name order.</summary>
+    /// <summary>The tenants served now, in name order.</summary>
     public IReadOnlyList<string> Names => _tenants.Keys.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Why <paramref name="tenant"/> is faulted, or null when it runs.</summary>
@@ -26,7 +29,60 @@ public sealed class SteadfastTenants(TimeSpan? clientTimeout = null)
     /// <exception cref="ArgumentException">This host serves no such tenant.</exception>
     public WorkflowClient Client(string tenant) => new(Router(tenant), clientTimeout);
 
-    internal void Add(string tenant, IActorRef router, string? fault) => _tenants[tenant] = (router, fault);
+    /// <summary>
+    /// Starts serving <paramref name="tenant"/> while the host runs: its file is restored from its replica when missing
+    /// (a tenant moved here), else created; it is replicated and its unfinished workflows resume. Returns null, or why the
+    /// tenant is faulted (it is then listed, and answers with that reason).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not a tenant name, or already served.</exception>
+    /// <exception cref="InvalidOperationException">The actor system has not started.</exception>
+    public async Task<string?> AddAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        if (TenantJournal.NameProblem(tenant) is { } problem) throw new ArgumentException(problem, nameof(tenant));
+        var lifecycle = _lifecycle ?? throw new InvalidOperationException("Tenants can be added once the host's actor system has started.");
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            if (_tenants.ContainsKey(tenant)) throw new ArgumentException($"Tenant '{tenant}' is already served here.", nameof(tenant));
+            var (router, fault) = await lifecycle.StartAsync(tenant, cancellationToken);
+            _tenants[tenant] = (router, fault);
+            return fault;
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops serving <paramref name="tenant"/>: new requests are refused, journal writes in flight finish, its workflows
+    /// stop, its replica gets the last frames. Its file stays; adding the tenant here or on another host resumes it.
+    /// </summary>
+    /// <exception cref="ArgumentException">This host serves no such tenant.</exception>
+    public async Task RemoveAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            var (router, _) = Entry(tenant);
+            await _lifecycle!.StopAsync(tenant, router, cancellationToken);
+            _tenants.TryRemove(tenant, out _);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>When the actor system starts: the configured tenants' routers (their files were opened before Akka).</summary>
+    internal void Attach(TenantLifecycle lifecycle, IEnumerable<string> tenants)
+    {
+        _lifecycle = lifecycle;
+        foreach (var tenant in tenants) _tenants[tenant] = lifecycle.StartConfigured(tenant);
+    }
+
+    /// <summary>At shutdown: every tenant's router refuses new requests and waits for its journal writes.</summary>
+    internal Task DrainAsync() => _lifecycle is { } lifecycle ? Task.WhenAll(_tenants.Values.Select(t => lifecycle.DrainAsync(t.Router))) : Task.CompletedTask;
 
     private (IActorRef Router, string? Fault) Entry(string tenant) => _tenants.TryGetValue(tenant, out var entry) ? entry
         : throw new ArgumentException(_tenants.IsEmpty

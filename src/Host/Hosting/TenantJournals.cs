@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Steadfast.Hosting.Fleet;
@@ -13,43 +14,50 @@ namespace Steadfast.Hosting;
 /// </summary>
 public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory loggers) : IHostedService
 {
-    private readonly List<(string Tenant, LitestreamSupervisor Replication, FleetSummaryPublisher Summary)> _running = [];
-    private readonly Dictionary<string, string> _faults = new();
+    private readonly ConcurrentDictionary<string, (LitestreamSupervisor Replication, FleetSummaryPublisher Summary)> _running = new();
+    private readonly ConcurrentDictionary<string, string> _faults = new();
     private readonly ILogger _log = loggers.CreateLogger<TenantJournals>();
 
-    /// <summary>Why a tenant's journal could not be opened, by tenant (after <see cref="StartAsync"/>).</summary>
+    /// <summary>Why a configured tenant's journal could not be opened, by tenant (after <see cref="StartAsync"/>).</summary>
     public IReadOnlyDictionary<string, string> Faults => _faults;
 
-    /// <inheritdoc />
+    /// <summary>Before Akka starts: every configured tenant's file.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var tenant in options.Tenants)
-        {
-            var tenantOptions = options.ForTenant(tenant);
-            var replication = new LitestreamSupervisor(tenantOptions, loggers.CreateLogger<LitestreamSupervisor>());
-            try
-            {
-                await replication.StartAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                _faults[tenant] = e.Message;
-                _log.TenantFaulted(tenant, tenantOptions.DatabasePath, e.Message);
-                continue;
-            }
-            var summary = new FleetSummaryPublisher(tenantOptions, replication, loggers.CreateLogger<FleetSummaryPublisher>());
-            await summary.StartAsync(cancellationToken);
-            _running.Add((tenant, replication, summary));
-        }
+            if (await StartTenantAsync(tenant, cancellationToken) is { } fault) _faults[tenant] = fault;
     }
 
-    /// <summary>After Akka has stopped (registered before it): each tenant's last summary, then its last frames.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Restores, checks, prepares and replicates <paramref name="tenant"/>'s file; returns why it cannot be used, or null.</summary>
+    internal async Task<string?> StartTenantAsync(string tenant, CancellationToken cancellationToken)
     {
-        foreach (var (_, replication, summary) in Enumerable.Reverse(_running))
+        var tenantOptions = options.ForTenant(tenant);
+        var replication = new LitestreamSupervisor(tenantOptions, loggers.CreateLogger<LitestreamSupervisor>());
+        try
         {
-            await summary.StopAsync(cancellationToken);
-            await replication.StopAsync(cancellationToken);
+            await replication.StartAsync(cancellationToken);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.TenantFaulted(tenant, tenantOptions.DatabasePath, e.Message);
+            return e.Message;
+        }
+        var summary = new FleetSummaryPublisher(tenantOptions, replication, loggers.CreateLogger<FleetSummaryPublisher>());
+        await summary.StartAsync(cancellationToken);
+        _running[tenant] = (replication, summary);
+        return null;
     }
+
+    /// <summary>After the tenant's router stopped: its last summary, then its last frames.</summary>
+    internal async Task StopTenantAsync(string tenant, CancellationToken cancellationToken)
+    {
+        _faults.TryRemove(tenant, out _);
+        if (!_running.TryRemove(tenant, out var running)) return;
+        await running.Summary.StopAsync(cancellationToken);
+        await running.Replication.StopAsync(cancellationToken);
+    }
+
+    /// <summary>After Akka has stopped (registered before it): every tenant still running.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(_running.Keys.ToList().Select(tenant => StopTenantAsync(tenant, cancellationToken)));
 }
