@@ -169,14 +169,36 @@ public sealed class TenantSpec : IDisposable
         Assert.Empty(tenants.Names);
         Assert.Throws<ArgumentException>(() => tenants.Client("delta"));
         Assert.Equal(["workflow-delta-1"], PersistenceIds(Path.Combine(Data, "delta.db")));
-        var restored = Path.Combine(_dir, "restored-delta.db");
-        await Litestream.RestoreUrlAsync(LitestreamBinary.Find(null), "file://" + Path.Combine(Replica, "delta"), restored, CancellationToken.None);
-        Assert.Equal(["workflow-delta-1"], PersistenceIds(restored));
+        Assert.Equal(["workflow-delta-1"], await RestoredIds("delta"));
 
         Assert.Null(await tenants.AddAsync("delta")); // back on its file
         Assert.Equal(ExecutionStatus.Completed, (await tenants.Client("delta").GetStatusAsync("delta-1")).Status);
         await tenants.Client("delta").StartAsync("delta-2", nameof(Quick), 2);
         Assert.Equal("3", (await tenants.Client("delta").WaitAsync("delta-2", TimeSpan.FromSeconds(20))).ResultJson);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_tenant_whose_file_is_deleted_while_it_runs_should_fault_alone_and_come_back_from_its_replica()
+    {
+        using var host = StartHost(tenants: ["alpha", "beta"]);
+        var tenants = host.Services.GetRequiredService<SteadfastTenants>();
+        await tenants.Client("beta").StartAsync("beta-1", nameof(Quick), 1);
+        Assert.Equal(ExecutionStatus.Completed, (await tenants.Client("beta").WaitAsync("beta-1", TimeSpan.FromSeconds(20))).Status);
+        await Until(async () => (await RestoredIds("beta")).Contains("workflow-beta-1"), "beta-1 on beta's replica");
+
+        var beta = Path.Combine(Data, "beta.db");
+        foreach (var file in new[] { beta, beta + "-wal", beta + "-shm" }) File.Delete(file);
+        await Until(() => Task.FromResult(tenants.FaultOf("beta") is not null), "beta faulted by the journal guard");
+
+        var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => tenants.Client("beta").StartAsync("beta-2", nameof(Quick), 2));
+        Assert.Contains("was removed while the host ran", refused.Message);
+        await tenants.Client("alpha").StartAsync("alpha-1", nameof(Quick), 1);
+        Assert.Equal("2", (await tenants.Client("alpha").WaitAsync("alpha-1", TimeSpan.FromSeconds(20))).ResultJson);
+        Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+
+        Assert.Null(await tenants.AddAsync("beta")); // restored from <replica>/beta
+        Assert.Equal(ExecutionStatus.Completed, (await tenants.Client("beta").GetStatusAsync("beta-1")).Status);
         await host.StopAsync();
     }
 
@@ -197,6 +219,14 @@ public sealed class TenantSpec : IDisposable
         Assert.Contains(e.Errors, m => m.Contains("'Bad Name' is not a tenant name"));
         Assert.Contains(e.Errors, m => m.Contains("'ok' is listed twice"));
         Assert.Contains(e.Errors, m => m.Contains("'steadfast' would share the default journal's file"));
+    }
+
+    /// <summary>The persistence ids in a fresh restore of <paramref name="tenant"/>'s replica (none when there is no replica yet).</summary>
+    private async Task<List<string>> RestoredIds(string tenant)
+    {
+        var restored = Path.Combine(_dir, $"restored-{tenant}-{Guid.NewGuid():N}.db");
+        await Litestream.RestoreUrlAsync(LitestreamBinary.Find(null), "file://" + Path.Combine(Replica, tenant), restored, CancellationToken.None);
+        return File.Exists(restored) ? PersistenceIds(restored) : [];
     }
 
     private static List<string> PersistenceIds(string database)

@@ -22,4 +22,8 @@ internal static partial class HostingLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Tenant} is FAULTED and does not start: {Reason} Its journal {Database} is left as it was; its callers are " +
                                                      "answered with this reason, and every other tenant runs. Repair or restore the file, then restart the host.")]
     public static partial void TenantFaulted(this ILogger log, string tenant, string database, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Tenant {Tenant}'s journal {Database} was removed while the host runs: further writes would be lost. " +
+                                                        "Its workflows stop now and its callers are answered Faulted; the other tenants run on.")]
+    public static partial void TenantJournalRemoved(this ILogger log, string tenant, string database);
 }

@@ -4,11 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace Steadfast.Hosting;
 
 /// <summary>
-/// Stops the host when its journal file disappears while it runs (the data folder deleted, the disk unmounted).
-/// SQLite would go on writing to the deleted file, so every later write would be acknowledged and then lost;
-/// stopping loudly is the only safe answer. With replication on, the next start restores from the replica.
+/// Stops the host when its journal file disappears while it runs (the data folder deleted, the disk unmounted), and
+/// faults a tenant whose file disappears (that tenant alone). SQLite would go on writing to the deleted file, so every
+/// later write would be acknowledged and then lost; stopping loudly is the only safe answer. With replication on, the
+/// next start (or adding the tenant again) restores from the replica.
 /// </summary>
-public sealed class JournalFileGuard(SteadfastOptions options, IHostApplicationLifetime lifetime, ILogger<JournalFileGuard> log) : BackgroundService
+public sealed class JournalFileGuard(SteadfastOptions options, SteadfastTenants tenants, IHostApplicationLifetime lifetime, ILogger<JournalFileGuard> log)
+    : BackgroundService
 {
     /// <summary>The process exit code after the guard stopped the host.</summary>
     public const int ExitCode = 5;
@@ -23,6 +25,13 @@ public sealed class JournalFileGuard(SteadfastOptions options, IHostApplicationL
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                foreach (var tenant in tenants.Running)
+                {
+                    var file = options.ForTenant(tenant).DatabasePath;
+                    if (File.Exists(file)) continue;
+                    log.TenantJournalRemoved(tenant, file);
+                    await tenants.FaultAsync(tenant, $"its journal {file} was removed while the host ran; add the tenant again (or restart the host) to restore it from its replica.");
+                }
                 if (File.Exists(options.DatabasePath)) continue;
                 log.JournalRemoved(options.DatabasePath);
                 Environment.ExitCode = ExitCode;

@@ -34,7 +34,8 @@ public sealed class SteadfastTenants(TimeSpan? clientTimeout = null)
     /// (a tenant moved here), else created; it is replicated and its unfinished workflows resume. Returns null, or why the
     /// tenant is faulted (it is then listed, and answers with that reason).
     /// </summary>
-    /// <exception cref="ArgumentException">Not a tenant name, or already served.</exception>
+    /// <remarks>A faulted tenant may be added again (its file repaired, or removed to be restored from its replica).</remarks>
+    /// <exception cref="ArgumentException">Not a tenant name, or already served (and not faulted).</exception>
     /// <exception cref="InvalidOperationException">The actor system has not started.</exception>
     public async Task<string?> AddAsync(string tenant, CancellationToken cancellationToken = default)
     {
@@ -43,7 +44,11 @@ public sealed class SteadfastTenants(TimeSpan? clientTimeout = null)
         await _changes.WaitAsync(cancellationToken);
         try
         {
-            if (_tenants.ContainsKey(tenant)) throw new ArgumentException($"Tenant '{tenant}' is already served here.", nameof(tenant));
+            if (_tenants.TryGetValue(tenant, out var served))
+            {
+                if (served.Fault is null) throw new ArgumentException($"Tenant '{tenant}' is already served here.", nameof(tenant));
+                await lifecycle.StopAsync(tenant, served.Router, cancellationToken); // the stand-in that answered its fault
+            }
             var (router, fault) = await lifecycle.StartAsync(tenant, cancellationToken);
             _tenants[tenant] = (router, fault);
             return fault;
@@ -73,6 +78,28 @@ public sealed class SteadfastTenants(TimeSpan? clientTimeout = null)
             _changes.Release();
         }
     }
+
+    /// <summary>
+    /// Faults a running <paramref name="tenant"/> whose file went away (deleted, unmounted): its workflows stop at once
+    /// (SQLite would go on writing to the deleted file, every write acknowledged and lost) and its callers are answered
+    /// with <paramref name="reason"/>. The other tenants and the host run on.
+    /// </summary>
+    internal async Task FaultAsync(string tenant, string reason)
+    {
+        await _changes.WaitAsync();
+        try
+        {
+            if (!_tenants.TryGetValue(tenant, out var entry) || entry.Fault is not null) return;
+            _tenants[tenant] = (await _lifecycle!.FaultAsync(tenant, entry.Router, reason), reason);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>The tenants running now (not faulted).</summary>
+    internal IEnumerable<string> Running => _tenants.Where(t => t.Value.Fault is null).Select(t => t.Key);
 
     /// <summary>When the actor system starts: the configured tenants' routers (their files were opened before Akka).</summary>
     internal void Attach(TenantLifecycle lifecycle, IEnumerable<string> tenants)

@@ -50,6 +50,14 @@ internal sealed class TenantLifecycle(ActorSystem system, SteadfastOptions optio
         if (journals is not null) await journals.StopTenantAsync(tenant, cancellationToken);
     }
 
+    /// <summary>Stops a tenant's router and replication at once (its file is gone) and puts the faulted stand-in in its place.</summary>
+    public async Task<IActorRef> FaultAsync(string tenant, IActorRef router, string reason)
+    {
+        await router.GracefulStop(settings.DrainTimeout + TimeSpan.FromSeconds(5));
+        if (journals is not null) await journals.StopTenantAsync(tenant, CancellationToken.None);
+        return system.ActorOf(FaultedJournalRouter.Props(tenant, reason), options.ForTenant(tenant).Journal.RouterName);
+    }
+
     /// <summary>Refuses new requests and waits (up to the drain timeout) for the journal writes in flight.</summary>
     public async Task DrainAsync(IActorRef router)
     {
