@@ -22,11 +22,6 @@ public sealed class TenantSpec : IDisposable
 
     private string Replica => Path.Combine(_dir, "replica");
 
-    public sealed class Quick : Workflow<int, int>
-    {
-        public override Task<int> RunAsync(WorkflowContext ctx, int input) => Task.FromResult(input + 1);
-    }
-
     /// <summary>Runs a step once per call (counted here, outside the journal), then waits for "go".</summary>
     public sealed class Handover : Workflow<int, int>
     {
@@ -61,7 +56,7 @@ public sealed class TenantSpec : IDisposable
                 Replicas = [new ReplicaOptions { Type = "file", Name = "local", Path = Replica }],
             },
             Fleet = new FleetOptions { HostName = "tenants", SummaryInterval = TimeSpan.FromMilliseconds(200) },
-        }, new SteadfastRegistry().AddWorkflow<Quick>().AddWorkflow<Handover>().AddActivity<CountedStep>(), clientTimeout: TimeSpan.FromSeconds(20));
+        }, new SteadfastRegistry().AddWorkflow<FleetSpec.Quick>().AddWorkflow<Handover>().AddActivity<CountedStep>(), clientTimeout: TimeSpan.FromSeconds(20));
         var host = builder.Build();
         host.Start();
         return host;
@@ -74,11 +69,11 @@ public sealed class TenantSpec : IDisposable
         {
             var tenants = host.Services.GetRequiredService<SteadfastTenants>();
             Assert.Equal(Tenants, tenants.Names);
-            await host.Services.GetRequiredService<WorkflowClient>().StartAsync("default-1", nameof(Quick), 0);
+            await host.Services.GetRequiredService<WorkflowClient>().StartAsync("default-1", nameof(FleetSpec.Quick), 0);
             foreach (var (tenant, i) in Tenants.Select((t, i) => (t, i)))
             {
                 var client = tenants.Client(tenant);
-                await client.StartAsync($"{tenant}-1", nameof(Quick), i);
+                await client.StartAsync($"{tenant}-1", nameof(FleetSpec.Quick), i);
                 Assert.Equal(ExecutionStatus.Completed, (await client.WaitAsync($"{tenant}-1", TimeSpan.FromSeconds(20))).Status);
             }
             // One tenant's ids are not another's.
@@ -110,7 +105,7 @@ public sealed class TenantSpec : IDisposable
             var tenants = host.Services.GetRequiredService<SteadfastTenants>();
             Assert.Contains("gamma.db", tenants.FaultOf("gamma"));
             Assert.Null(tenants.FaultOf("alpha"));
-            var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => tenants.Client("gamma").StartAsync("gamma-2", nameof(Quick), 1));
+            var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => tenants.Client("gamma").StartAsync("gamma-2", nameof(FleetSpec.Quick), 1));
             Assert.Equal(StartRejection.Faulted, refused.Rejection.Reason);
             Assert.Contains("Tenant 'gamma' is faulted", refused.Message);
             Assert.Equal(ExecutionStatus.Faulted, (await tenants.Client("gamma").GetStatusAsync("gamma-1")).Status);
@@ -119,7 +114,7 @@ public sealed class TenantSpec : IDisposable
             {
                 var client = tenants.Client(tenant);
                 Assert.Equal(ExecutionStatus.Completed, (await client.GetStatusAsync($"{tenant}-1")).Status);
-                await client.StartAsync($"{tenant}-2", nameof(Quick), 5);
+                await client.StartAsync($"{tenant}-2", nameof(FleetSpec.Quick), 5);
                 Assert.Equal("6", (await client.WaitAsync($"{tenant}-2", TimeSpan.FromSeconds(20))).ResultJson);
             }
             await host.StopAsync();
@@ -162,7 +157,7 @@ public sealed class TenantSpec : IDisposable
         Assert.Null(await tenants.AddAsync("delta"));
         await Assert.ThrowsAsync<ArgumentException>(() => tenants.AddAsync("delta"));
         var delta = tenants.Client("delta");
-        await delta.StartAsync("delta-1", nameof(Quick), 1);
+        await delta.StartAsync("delta-1", nameof(FleetSpec.Quick), 1);
         Assert.Equal("2", (await delta.WaitAsync("delta-1", TimeSpan.FromSeconds(20))).ResultJson);
 
         await tenants.RemoveAsync("delta"); // drained, its last frames shipped
@@ -173,7 +168,7 @@ public sealed class TenantSpec : IDisposable
 
         Assert.Null(await tenants.AddAsync("delta")); // back on its file
         Assert.Equal(ExecutionStatus.Completed, (await tenants.Client("delta").GetStatusAsync("delta-1")).Status);
-        await tenants.Client("delta").StartAsync("delta-2", nameof(Quick), 2);
+        await tenants.Client("delta").StartAsync("delta-2", nameof(FleetSpec.Quick), 2);
         Assert.Equal("3", (await tenants.Client("delta").WaitAsync("delta-2", TimeSpan.FromSeconds(20))).ResultJson);
         await host.StopAsync();
     }
@@ -183,7 +178,7 @@ public sealed class TenantSpec : IDisposable
     {
         using var host = StartHost(tenants: ["alpha", "beta"]);
         var tenants = host.Services.GetRequiredService<SteadfastTenants>();
-        await tenants.Client("beta").StartAsync("beta-1", nameof(Quick), 1);
+        await tenants.Client("beta").StartAsync("beta-1", nameof(FleetSpec.Quick), 1);
         Assert.Equal(ExecutionStatus.Completed, (await tenants.Client("beta").WaitAsync("beta-1", TimeSpan.FromSeconds(20))).Status);
         await Until(async () => (await RestoredIds("beta")).Contains("workflow-beta-1"), "beta-1 on beta's replica");
 
@@ -191,9 +186,9 @@ public sealed class TenantSpec : IDisposable
         foreach (var file in new[] { beta, beta + "-wal", beta + "-shm" }) File.Delete(file);
         await Until(() => Task.FromResult(tenants.FaultOf("beta") is not null), "beta faulted by the journal guard");
 
-        var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => tenants.Client("beta").StartAsync("beta-2", nameof(Quick), 2));
+        var refused = await Assert.ThrowsAsync<WorkflowStartException>(() => tenants.Client("beta").StartAsync("beta-2", nameof(FleetSpec.Quick), 2));
         Assert.Contains("was removed while the host ran", refused.Message);
-        await tenants.Client("alpha").StartAsync("alpha-1", nameof(Quick), 1);
+        await tenants.Client("alpha").StartAsync("alpha-1", nameof(FleetSpec.Quick), 1);
         Assert.Equal("2", (await tenants.Client("alpha").WaitAsync("alpha-1", TimeSpan.FromSeconds(20))).ResultJson);
         Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
 

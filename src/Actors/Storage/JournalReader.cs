@@ -129,7 +129,7 @@ public sealed class JournalReader : IDisposable
                 else
                 {
                     running++;
-                    if (stuckIds.Count < maxIds && !r.IsDBNull(2) && DateTimeOffset.Parse(r.GetString(2)) < stuckBefore) stuckIds.Add(id);
+                    if (stuckIds.Count < maxIds && !r.IsDBNull(2) && Timestamp(r.GetString(2)) < stuckBefore) stuckIds.Add(id);
                 }
             }
         }
@@ -146,7 +146,7 @@ public sealed class JournalReader : IDisposable
             FROM journal ORDER BY ordering DESC LIMIT 1
             """;
         using var n = newest.ExecuteReader();
-        return n.Read() ? (n.GetInt64(0), n.IsDBNull(1) ? null : DateTimeOffset.Parse(n.GetString(1))) : (0L, null);
+        return n.Read() ? (n.GetInt64(0), n.IsDBNull(1) ? null : Timestamp(n.GetString(1))) : (0L, null);
     }
 
     private List<ExecutionSummary> Query(string? status, string? type, int limit, int offset)
@@ -185,8 +185,8 @@ public sealed class JournalReader : IDisposable
                 PersistenceIds.WorkflowIdOf(r.GetString(0))!,
                 r.IsDBNull(1) ? "?" : r.GetString(1),
                 terminal ? last["Workflow".Length..] : "Running",
-                r.IsDBNull(2) ? null : DateTimeOffset.Parse(r.GetString(2)),
-                terminal && !r.IsDBNull(4) ? DateTimeOffset.Parse(r.GetString(4)) : null,
+                r.IsDBNull(2) ? null : Timestamp(r.GetString(2)),
+                terminal && !r.IsDBNull(4) ? Timestamp(r.GetString(4)) : null,
                 r.GetInt64(5),
                 last));
         }
@@ -199,4 +199,8 @@ public sealed class JournalReader : IDisposable
         _connection.Dispose();
         _open.Dispose();
     }
+
+    // The events' timestamps are ISO 8601 round-trip strings, whatever the reading machine's culture.
+    private static DateTimeOffset Timestamp(string text) =>
+        DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
 }

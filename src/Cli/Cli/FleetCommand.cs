@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using Steadfast.Cli.Inspection;
+using Steadfast.Actors.Storage;
 using Steadfast.Hosting.Fleet;
 using Steadfast.Hosting.Replication;
 
@@ -14,21 +14,24 @@ internal static class FleetCommand
     {
         var replica = new Option<string>("--replica")
         {
-            Description = "The folder the hosts replicate into (file replicas, one subfolder per host or tenant); summaries are searched below it.",
+            Description = "Where the hosts replicate: a folder (file replicas, one subfolder per host or tenant) or s3://bucket/prefix; summaries are searched below it.",
             Required = true,
         };
+        var endpoint = new Option<string?>("--endpoint") { Description = "With an s3:// URL: the S3-compatible server, e.g. http://127.0.0.1:9000 (path-style). Default: AWS." };
+        var region = new Option<string>("--region") { Description = "With an s3:// URL: the region.", DefaultValueFactory = _ => "us-east-1" };
         var json = InspectionOptions.Json();
         var status = new Command("status", "One row per host and tenant: counts, failed and stuck workflows, last write, lag. Reads only the summaries, no journal.")
-            { replica, json };
-        status.SetAction(p =>
+            { replica, endpoint, region, json };
+        status.SetAction(async (p, cancel) =>
         {
-            var (_, rows, skipped) = Scan(p.GetValue(replica)!);
+            using var source = FleetSource.Open(p.GetValue(replica)!, p.GetValue(endpoint), p.GetValue(region)!);
+            var (rows, skipped) = Sorted(await source.ScanAsync(cancel));
             foreach (var (file, problem) in skipped) Console.Error.WriteLine($"skipped {file}: {problem}");
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    replicas = rows.Select(r => new { folder = r.Folder, summary = r.Summary }),
+                    replicas = rows.Select(r => new { folder = r.Place, summary = r.Summary }),
                     skipped = skipped.Select(s => new { file = s.File, problem = s.Problem }),
                 }, JsonOptions.Web));
                 return 0;
@@ -36,10 +39,10 @@ internal static class FleetCommand
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumns("Host", "Tenant", "Replica", "Running", "Completed", "Failed", "Cancelled", "Flagged", "Last write (UTC)", "Lag", "Summary age");
             var now = DateTimeOffset.UtcNow;
-            foreach (var (folder, s) in rows)
+            foreach (var (place, s) in rows)
             {
                 var flagged = s.Flagged.Failed.Select(id => $"failed {id}").Concat(s.Flagged.Stuck.Select(id => $"stuck {id}")).ToList();
-                table.AddRow(Markup.Escape(s.Host), Markup.Escape(s.Tenant), Markup.Escape(folder), s.Counts.Running.ToString(), s.Counts.Completed.ToString(),
+                table.AddRow(Markup.Escape(s.Host), Markup.Escape(s.Tenant), Markup.Escape(place), s.Counts.Running.ToString(), s.Counts.Completed.ToString(),
                     s.Counts.Failed > 0 ? $"[red]{s.Counts.Failed}[/]" : "0", s.Counts.Cancelled.ToString(),
                     Markup.Escape(flagged.Count == 0 ? "" : string.Join(", ", flagged.Take(3)) + (flagged.Count > 3 ? $", … {flagged.Count - 3} more" : "")),
                     s.LastWriteAt is { } w ? Terminal.Time(w) : "", s.LagSeconds is { } lag ? $"{lag:0.0}s" : "", $"{(now - s.WrittenAt).TotalSeconds:0}s");
@@ -54,75 +57,74 @@ internal static class FleetCommand
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant." };
         var into = new Option<string>("--into") { Description = "The folder to restore them into (<host>-<tenant>.db each).", Required = true };
         var pull = new Command("pull", "Restore exactly the journals whose summaries match --where, each only when the replica moved on since the last pull.")
-            { replica, where, tenant, into };
+            { replica, endpoint, region, where, tenant, into };
         pull.SetAction(async (p, cancel) =>
         {
-            var (root, rows, skipped) = Scan(p.GetValue(replica)!);
+            using var source = FleetSource.Open(p.GetValue(replica)!, p.GetValue(endpoint), p.GetValue(region)!);
+            var (rows, skipped) = Sorted(await source.ScanAsync(cancel));
             foreach (var (file, problem) in skipped) Console.Error.WriteLine($"skipped {file}: {problem}");
-            var wanted = p.GetValue(where);
+            var wanted = p.GetValue(where)!;
             var only = p.GetValue(tenant);
-            var selected = rows.Where(r => (only is null || r.Summary.Tenant == only) && wanted switch
-            {
-                "failed" => r.Summary.Counts.Failed > 0,
-                "stuck" => r.Summary.Flagged.Stuck.Count > 0,
-                _ => true,
-            }).ToList();
+            var selected = rows.Where(r => (only is null || r.Summary.Tenant == only) && Matches(r.Summary, wanted)).ToList();
             var folder = Directory.CreateDirectory(Path.GetFullPath(p.GetValue(into)!)).FullName;
-            var binary = LitestreamBinary.Find(null);
-            foreach (var (replicaFolder, s) in selected)
+            var failed = 0;
+            var names = new HashSet<string>();
+            foreach (var (place, s) in selected)
             {
                 var name = $"{Safe(s.Host)}-{Safe(s.Tenant)}";
-                var target = Path.Combine(folder, name + ".db");
-                var marker = target + ".pulled.json";
-                var pulledFrom = JsonSerializer.Serialize(new { s.Generation, s.LastWriteAt }, JsonOptions.Web);
-                if (File.Exists(target) && File.Exists(marker) && File.ReadAllText(marker) == pulledFrom)
+                if (!names.Add(name)) names.Add(name = $"{name}-{Safe(place)}"); // the same host and tenant in two places
+                try
                 {
-                    Console.WriteLine($"current {name} ({target})");
-                    continue;
+                    Console.WriteLine(await PullAsync(source, place, s, Path.Combine(folder, name + ".db"), name, cancel));
                 }
-                var fresh = target + ".new";
-                foreach (var stale in new[] { fresh, fresh + "-wal", fresh + "-shm" }) File.Delete(stale);
-                var position = await Litestream.RestoreUrlAsync(binary, new Uri(Path.Combine(root, replicaFolder)).AbsoluteUri, fresh, cancel);
-                if (position is null)
+                catch (ReplicationException e)
                 {
-                    Console.Error.WriteLine($"skipped {name}: its summary is in {replicaFolder}, but no replica is there");
-                    continue;
+                    failed++;
+                    Console.Error.WriteLine($"failed {name}: {e.Message}");
                 }
-                foreach (var old in new[] { target + "-wal", target + "-shm" }) File.Delete(old);
-                File.Move(fresh, target, overwrite: true);
-                File.WriteAllText(marker, pulledFrom);
-                Console.WriteLine($"pulled {name}: {s.Counts.Failed} failed, {s.Counts.Running} running ({position}) -> {target}");
             }
-            Console.WriteLine($"{selected.Count} of {rows.Count} journal(s) match --where {wanted}{(only is null ? "" : $" --tenant {only}")}.");
-            return 0;
+            Console.WriteLine($"{selected.Count} of {rows.Count} journal(s) match --where {wanted}{(only is null ? "" : $" --tenant {only}")}" +
+                              (failed > 0 ? $"; {failed} could not be pulled." : "."));
+            return failed > 0 ? 3 : 0;
         });
         return new Command("fleet", "Look across many hosts' replicas.") { status, pull };
     }
 
-    /// <summary>The summaries below <paramref name="replicaRoot"/>, by host and tenant, and the files that are not ones this version reads.</summary>
-    private static (string Root, List<(string Folder, FleetSummary Summary)> Rows, List<(string File, string Problem)> Skipped) Scan(string replicaRoot)
+    private static bool Matches(FleetSummary s, string wanted) => wanted switch
     {
-        var root = Path.GetFullPath(replicaRoot.Replace("file://", "", StringComparison.Ordinal));
-        if (!Directory.Exists(root)) throw new InspectionException(InspectionError.MissingReplica, $"The replica folder {root} does not exist.");
-        var rows = new List<(string Folder, FleetSummary Summary)>();
-        var skipped = new List<(string File, string Problem)>();
-        foreach (var file in Directory.EnumerateFiles(root, FleetSummary.FileName, SearchOption.AllDirectories).Order())
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(file);
-            }
-            catch (IOException e)
-            {
-                skipped.Add((file, e.Message));
-                continue;
-            }
-            if (FleetSummary.Parse(text, out var problem) is { } summary) rows.Add((Path.GetRelativePath(root, Path.GetDirectoryName(file)!), summary));
-            else skipped.Add((file, problem!));
-        }
-        return (root, rows.OrderBy(r => r.Summary.Host, StringComparer.Ordinal).ThenBy(r => r.Summary.Tenant, StringComparer.Ordinal).ToList(), skipped);
+        "failed" => s.Counts.Failed > 0,
+        "stuck" => s.Flagged.Stuck.Count > 0,
+        _ => true,
+    };
+
+    /// <summary>
+    /// Restores one journal beside the others, unless the copy there is already what the summary describes. The copy is
+    /// marked current only when it holds the summary's last write: a replica still behind its host gives an older copy,
+    /// which the next pull restores again.
+    /// </summary>
+    private static async Task<string> PullAsync(FleetSource source, string place, FleetSummary s, string target, string name, CancellationToken cancel)
+    {
+        var marker = target + ".pulled.json";
+        var pulledFrom = JsonSerializer.Serialize(new { s.Generation, s.LastWriteAt }, JsonOptions.Web);
+        if (File.Exists(target) && File.Exists(marker) && File.ReadAllText(marker) == pulledFrom) return $"current {name} ({target})";
+        var fresh = target + ".new";
+        foreach (var stale in new[] { fresh, fresh + "-wal", fresh + "-shm" }) File.Delete(stale);
+        var position = await source.RestoreAsync(place, fresh, cancel) ?? throw new ReplicationException($"its summary is in {place}, but no replica is there.");
+        foreach (var old in new[] { target + "-wal", target + "-shm", marker }) File.Delete(old);
+        File.Move(fresh, target, overwrite: true);
+        if (s.LastWriteAt is not { } summarized || NewestWrite(target) >= summarized) File.WriteAllText(marker, pulledFrom);
+        return $"pulled {name}: {s.Counts.Failed} failed, {s.Counts.Running} running ({position}) -> {target}";
     }
+
+    private static DateTimeOffset? NewestWrite(string journal)
+    {
+        using var reader = JournalReader.Open(journal);
+        return reader.Newest().WrittenAt;
+    }
+
+    private static (List<(string Place, FleetSummary Summary)> Rows, List<(string File, string Problem)> Skipped) Sorted(
+        (List<(string Place, FleetSummary Summary)> Rows, List<(string File, string Problem)> Skipped) scan) =>
+        (scan.Rows.OrderBy(r => r.Summary.Host, StringComparer.Ordinal).ThenBy(r => r.Summary.Tenant, StringComparer.Ordinal).ToList(), scan.Skipped);
 
     // A file name from a host or tenant name written by someone else: no path separators, nothing hidden.
     private static string Safe(string name) =>

@@ -38,17 +38,7 @@ internal static class PullCommand
             }
             else if (S3Replica(source, p.GetValue(endpoint), p.GetValue(region)!) is { } s3)
             {
-                // Litestream's URL form cannot name a non-AWS endpoint: render a config for it in a scratch folder.
-                var scratch = Directory.CreateTempSubdirectory("steadfast-pull-").FullName;
-                try
-                {
-                    var options = new SteadfastOptions { DataDirectory = scratch, Replication = new ReplicationOptions { Enabled = true, Replicas = [s3] } };
-                    position = await Litestream.For(options).RestoreAsync(target, cancel);
-                }
-                finally
-                {
-                    Directory.Delete(scratch, recursive: true);
-                }
+                position = await Litestream.RestoreFromAsync(s3, target, cancel);
             }
             else
             {

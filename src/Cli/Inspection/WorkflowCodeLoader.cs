@@ -12,6 +12,10 @@ public static class WorkflowCodeLoader
     {
         var full = Path.GetFullPath(assemblyPath);
         if (!File.Exists(full)) throw new InspectionException(InspectionError.NoWorkflowCode, $"Workflow assembly {full} does not exist.");
+        // Its dependencies come from its own folder (its deps.json when there is one), as when it runs in its host.
+        var dependencies = new AssemblyDependencyResolver(full);
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+            (dependencies.ResolveAssemblyToPath(name) ?? Beside(full, name)) is { } path ? context.LoadFromAssemblyPath(path) : null;
         Assembly assembly;
         try
         {
@@ -24,13 +28,37 @@ public static class WorkflowCodeLoader
             throw new InspectionException(InspectionError.NoWorkflowCode, $"{full} is not a .NET assembly that can be loaded: {e.Message}");
         }
         var registry = new SteadfastRegistry();
-        var types = assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && t.GetConstructor(Type.EmptyTypes) is not null).ToList();
-        foreach (var t in types.Where(t => Derives(t, typeof(Workflow<,>))))
-            typeof(SteadfastRegistry).GetMethod(nameof(SteadfastRegistry.AddWorkflow))!.MakeGenericMethod(t).Invoke(registry, [null]);
-        foreach (var t in types.Where(t => Derives(t, typeof(Activity<,>))))
-            typeof(SteadfastRegistry).GetMethod(nameof(SteadfastRegistry.AddActivity))!.MakeGenericMethod(t).Invoke(registry, [null]);
+        var types = LoadableTypes(assembly).Where(t => t is { IsClass: true, IsAbstract: false } && t.GetConstructor(Type.EmptyTypes) is not null).ToList();
+        // Registered under their class names, as a host does by default; two classes of one name (in different
+        // namespaces or nested types) cannot both be, and guessing would replay the wrong code: neither is.
+        foreach (var (kind, method) in new[] { (typeof(Workflow<,>), nameof(SteadfastRegistry.AddWorkflow)), (typeof(Activity<,>), nameof(SteadfastRegistry.AddActivity)) })
+            foreach (var named in types.Where(t => Derives(t, kind)).GroupBy(t => t.Name))
+            {
+                if (named.Count() > 1)
+                {
+                    Console.Error.WriteLine($"skipped '{named.Key}': {string.Join(" and ", named.Select(t => t.FullName))} share that name; neither is loaded.");
+                    continue;
+                }
+                typeof(SteadfastRegistry).GetMethod(method)!.MakeGenericMethod(named.Single()).Invoke(registry, [null]);
+            }
         if (registry.Workflows.Count == 0) throw new InspectionException(InspectionError.NoWorkflowCode, $"{full} holds no Workflow<TIn, TOut> class.");
         return registry;
+    }
+
+    private static string? Beside(string assemblyPath, AssemblyName name) =>
+        Path.Combine(Path.GetDirectoryName(assemblyPath)!, name.Name + ".dll") is var path && File.Exists(path) ? path : null;
+
+    // Types that need an assembly not shipped beside it (a test framework, say) are skipped; the workflows still load.
+    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            return e.Types.OfType<Type>();
+        }
     }
 
     private static bool Derives(Type type, Type generic)

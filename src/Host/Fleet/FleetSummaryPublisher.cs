@@ -6,20 +6,23 @@ using Steadfast.Hosting.Replication;
 namespace Steadfast.Hosting.Fleet;
 
 /// <summary>
-/// Writes a <see cref="FleetSummary"/> next to each file replica (<c>&lt;replica folder&gt;/steadfast-summary.json</c>,
-/// through a temporary file and a rename, so an observer never reads half of one) every
+/// Writes a <see cref="FleetSummary"/> next to each replica (<c>&lt;replica folder or key prefix&gt;/steadfast-summary.json</c>;
+/// a file through a temporary file and a rename, an S3 object in one PUT, so an observer never reads half of one) every
 /// <see cref="FleetOptions.SummaryInterval"/> when the journal changed, and at least every ten intervals (lag and
 /// stuck workflows change with time). Off when replication is off: a summary points an observer at a replica.
 /// </summary>
 public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSupervisor replication, ILogger<FleetSummaryPublisher> log) : BackgroundService
 {
+    private readonly Lazy<List<S3Objects>> _buckets = new(() => options.Replication.Enabled
+        ? options.Replication.Replicas.Where(r => r.Type == "s3").Select(r => new S3Objects(r)).ToList() : []);
     private (long Row, string? Generation) _published = (-1, null);
     private DateTimeOffset _publishedAt;
 
-    /// <summary>The folders a summary is written to: the file replicas.</summary>
-    public IReadOnlyList<string> Targets { get; } = options.Replication.Enabled
-        ? options.Replication.Replicas.Where(r => r.Type == "file" && !string.IsNullOrWhiteSpace(r.Path)).Select(r => Path.GetFullPath(r.Path!)).ToList()
-        : [];
+    /// <summary>The replicas a summary is written next to (all of them, file and s3).</summary>
+    public IReadOnlyList<ReplicaOptions> Targets { get; } = options.Replication.Enabled ? options.Replication.Replicas : [];
+
+    /// <summary>The key of a summary next to an S3 replica at <paramref name="prefix"/>.</summary>
+    public static string KeyFor(string? prefix) => string.IsNullOrEmpty(prefix) ? FleetSummary.FileName : $"{prefix.TrimEnd('/')}/{FleetSummary.FileName}";
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,7 +32,7 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
         using var timer = new PeriodicTimer(fleet.SummaryInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) TryPublish(); // the first after one interval: the host starts first
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await TryPublishAsync(stoppingToken); // the first after one interval: the host starts first
         }
         catch (OperationCanceledException)
         {
@@ -41,23 +44,24 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (Targets.Count > 0) TryPublish();
+        if (Targets.Count > 0) await TryPublishAsync(CancellationToken.None);
+        if (_buckets.IsValueCreated) foreach (var bucket in _buckets.Value) bucket.Dispose();
     }
 
-    private void TryPublish()
+    private async Task TryPublishAsync(CancellationToken cancellationToken)
     {
         try
         {
-            PublishIfChanged(DateTimeOffset.UtcNow);
+            await PublishIfChangedAsync(DateTimeOffset.UtcNow, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or JournalReadException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             log.SummaryFailed(e.Message); // a hint missing for a while harms nobody; the next interval tries again
         }
     }
 
     /// <summary>Publishes when the journal or the replica's generation changed since the last summary, or it is ten intervals old.</summary>
-    public void PublishIfChanged(DateTimeOffset now)
+    public async Task PublishIfChangedAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!File.Exists(options.DatabasePath)) return;
         var fleet = options.Fleet;
@@ -80,14 +84,16 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
             new FleetCounts(overview.Running, overview.Completed, overview.Failed, overview.Cancelled),
             new FleetFlagged(overview.FailedIds, overview.StuckIds));
         var json = summary.ToJson();
-        foreach (var folder in Targets)
+        foreach (var replica in Targets.Where(r => r.Type == "file"))
         {
-            Directory.CreateDirectory(folder);
+            var folder = Directory.CreateDirectory(Path.GetFullPath(replica.Path!)).FullName;
             var target = Path.Combine(folder, FleetSummary.FileName);
             var temporary = target + ".tmp";
-            File.WriteAllText(temporary, json);
+            await File.WriteAllTextAsync(temporary, json, cancellationToken);
             File.Move(temporary, target, overwrite: true);
         }
+        foreach (var (replica, bucket) in Targets.Where(r => r.Type == "s3").Zip(_buckets.Value))
+            await bucket.PutTextAsync(KeyFor(replica.Path), json, cancellationToken);
         (_published, _publishedAt) = ((overview.LastRow, generation), now);
     }
 

@@ -78,6 +78,25 @@ public sealed partial class Litestream
     public static Task<string?> RestoreUrlAsync(string binary, string url, string target, CancellationToken cancellationToken) =>
         RunRestoreAsync(binary, ["restore", "-if-replica-exists", "-o", Path.GetFullPath(target), url], target, cancellationToken);
 
+    /// <summary>
+    /// Restores the newest generation of <paramref name="replica"/> into <paramref name="target"/>, through a config
+    /// rendered in a scratch folder (Litestream's URL form cannot name an S3-compatible endpoint).
+    /// </summary>
+    /// <exception cref="ReplicationException">The replica could not be read.</exception>
+    public static async Task<string?> RestoreFromAsync(ReplicaOptions replica, string target, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("steadfast-restore-").FullName;
+        try
+        {
+            var options = new SteadfastOptions { DataDirectory = scratch, Replication = new ReplicationOptions { Enabled = true, Replicas = [replica] } };
+            return await For(options).RestoreAsync(target, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
     private static async Task<string?> RunRestoreAsync(string binary, List<string> args, string target, CancellationToken cancellationToken)
     {
         var existed = File.Exists(target);

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
-namespace Steadfast.EndToEnd.Tests;
+namespace Steadfast.TestSupport;
 
 /// <summary>
 /// A real S3-compatible server on 127.0.0.1: single-node OpenStack Swift with s3api (scripts/swift.sh), started
-/// for a test class and stopped by PID when it is disposed.
+/// for a test class and stopped by PID when it is disposed. Shared by the test projects that need S3 (linked, not referenced).
 /// </summary>
 public sealed class SwiftServer : IDisposable
 {
@@ -19,7 +20,7 @@ public sealed class SwiftServer : IDisposable
     {
         Folder = Path.Combine(Path.GetTempPath(), "steadfast-swift", Guid.NewGuid().ToString("N"));
         Port = FreePortRange(5);
-        var start = Run("bash", Path.Combine(HostProcess.RepositoryRoot, "scripts", "swift.sh"), "start", Folder, Port.ToString());
+        var start = Run("bash", Path.Combine(RepositoryRoot, "scripts", "swift.sh"), "start", Folder, Port.ToString());
         _pids = start.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
     }
 
@@ -70,10 +71,10 @@ public sealed class SwiftServer : IDisposable
     }
 
     /// <summary>The S3 endpoint hangs (its proxy is stopped with SIGSTOP): connections open, nothing answers.</summary>
-    public void FreezeProxy() => Signals.Kill(ProxyPid, 19);
+    public void FreezeProxy() => kill(ProxyPid, 19);
 
     /// <summary>The hung endpoint answers again (SIGCONT).</summary>
-    public void ThawProxy() => Signals.Kill(ProxyPid, 18);
+    public void ThawProxy() => kill(ProxyPid, 18);
 
     /// <summary>The S3 endpoint comes back.</summary>
     public void StartProxy()
@@ -96,6 +97,19 @@ public sealed class SwiftServer : IDisposable
             {
             }
             Thread.Sleep(200);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    private static string RepositoryRoot
+    {
+        get
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "Actors.sln"))) return d.FullName;
+            throw new DirectoryNotFoundException("Actors.sln not found above " + AppContext.BaseDirectory);
         }
     }
 
