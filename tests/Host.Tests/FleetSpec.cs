@@ -53,12 +53,12 @@ public sealed class FleetSpec : IDisposable
         return File.Exists(file) ? FleetSummary.Parse(File.ReadAllText(file), out _) : null;
     }
 
-    private static async Task Until(Func<bool> condition, string what)
+    private static async Task Until(Func<bool> condition, string what, Func<string>? context = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 30 s: {what}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 30 s: {what}\n{context?.Invoke()}");
             await Task.Delay(100);
         }
     }
@@ -136,6 +136,32 @@ public sealed class FleetSpec : IDisposable
         var ambiguous = Cli.Run("show", "b-bug", "--db", observed);
         Assert.Equal(2, ambiguous.ExitCode);
         Assert.Contains("is in 2 journals", ambiguous.Err);
+    }
+
+    [Fact]
+    public async Task Fleet_watch_should_keep_the_observed_folder_current_as_workflows_fail()
+    {
+        var observed = Path.Combine(_dir, "observed");
+        using var host = StartHost("host-w");
+        var client = host.Services.GetRequiredService<WorkflowClient>();
+        await client.StartAsync("w-1", nameof(Quick), 1);
+        using var watch = Cli.Start("fleet", "watch", "--replica", Root, "--where", "failed", "--into", observed, "--interval", "00:00:01");
+        var pulled = Path.Combine(observed, "host-w-default.db");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(File.Exists(pulled)); // nothing failed yet: nothing pulled
+
+        await client.StartAsync("w-bug-1", nameof(Buggy), 1);
+        await Until(() => FailedIn(pulled).SequenceEqual(["w-bug-1"]), "the watch pulled the journal with w-bug-1", () => watch.Output);
+        await client.StartAsync("w-bug-2", nameof(Buggy), 2);
+        await Until(() => FailedIn(pulled).SequenceEqual(["w-bug-1", "w-bug-2"]), "the watch pulled it again once w-bug-2 failed", () => watch.Output);
+        Assert.False(watch.HasExited, watch.Output);
+    }
+
+    private static List<string> FailedIn(string journal)
+    {
+        if (!File.Exists(journal)) return [];
+        var list = Cli.Run("list", "--db", journal, "--json", "--status", "Failed");
+        return list.ExitCode == 0 ? JsonDocument.Parse(list.Out).RootElement.EnumerateArray().Select(r => r.GetProperty("workflowId").GetString()!).Order().ToList() : [];
     }
 
     [Fact]

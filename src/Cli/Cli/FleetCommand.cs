@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Steadfast.Actors.Storage;
+using Steadfast.Hosting;
 using Steadfast.Hosting.Fleet;
 using Steadfast.Hosting.Replication;
 
@@ -61,33 +62,80 @@ internal static class FleetCommand
         pull.SetAction(async (p, cancel) =>
         {
             using var source = FleetSource.Open(p.GetValue(replica)!, p.GetValue(endpoint), p.GetValue(region)!);
-            var (rows, skipped) = Sorted(await source.ScanAsync(cancel));
-            foreach (var (file, problem) in skipped) Console.Error.WriteLine($"skipped {file}: {problem}");
-            var wanted = p.GetValue(where)!;
-            var only = p.GetValue(tenant);
-            var selected = rows.Where(r => (only is null || r.Summary.Tenant == only) && Matches(r.Summary, wanted)).ToList();
-            var folder = Directory.CreateDirectory(Path.GetFullPath(p.GetValue(into)!)).FullName;
-            var failed = 0;
-            var names = new HashSet<string>();
-            foreach (var (place, s) in selected)
+            var pass = await PullPassAsync(source, p.GetValue(where)!, p.GetValue(tenant), Path.GetFullPath(p.GetValue(into)!), int.MaxValue, cancel);
+            return pass.Failed > 0 ? 3 : 0;
+        });
+        var interval = new Option<TimeSpan>("--interval") { Description = "Time between passes.", DefaultValueFactory = _ => TimeSpan.FromSeconds(30) };
+        var maxPulls = new Option<int>("--max-pulls") { Description = "At most this many journals restored per pass (the rest wait for the next): bounds the download rate.", DefaultValueFactory = _ => 10 };
+        var watch = new Command("watch", "Keep --into current: a pull pass every --interval until stopped (Ctrl+C or SIGTERM), each restoring at most --max-pulls journals.")
+            { replica, endpoint, region, where, tenant, into, interval, maxPulls };
+        watch.SetAction(async (p, cancel) =>
+        {
+            if (p.GetValue(interval) < TimeSpan.FromSeconds(1)) throw new OptionsValidationException(["--interval must be at least 1s."]);
+            if (p.GetValue(maxPulls) < 1) throw new OptionsValidationException(["--max-pulls must be at least 1."]);
+            using var source = FleetSource.Open(p.GetValue(replica)!, p.GetValue(endpoint), p.GetValue(region)!);
+            var folder = Path.GetFullPath(p.GetValue(into)!);
+            try
             {
-                var name = $"{Safe(s.Host)}-{Safe(s.Tenant)}";
-                if (!names.Add(name)) names.Add(name = $"{name}-{Safe(place)}"); // the same host and tenant in two places
-                try
+                while (true)
                 {
-                    Console.WriteLine(await PullAsync(source, place, s, Path.Combine(folder, name + ".db"), name, cancel));
-                }
-                catch (ReplicationException e)
-                {
-                    failed++;
-                    Console.Error.WriteLine($"failed {name}: {e.Message}");
+                    try
+                    {
+                        await PullPassAsync(source, p.GetValue(where)!, p.GetValue(tenant), folder, p.GetValue(maxPulls), cancel);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException) // the bucket unreachable for a while: the next pass tries again
+                    {
+                        Console.Error.WriteLine($"pass failed: {e.Message}");
+                    }
+                    await Task.Delay(p.GetValue(interval), cancel);
                 }
             }
-            Console.WriteLine($"{selected.Count} of {rows.Count} journal(s) match --where {wanted}{(only is null ? "" : $" --tenant {only}")}" +
-                              (failed > 0 ? $"; {failed} could not be pulled." : "."));
-            return failed > 0 ? 3 : 0;
+            catch (OperationCanceledException)
+            {
+                return 0;
+            }
         });
-        return new Command("fleet", "Look across many hosts' replicas.") { status, pull };
+        return new Command("fleet", "Look across many hosts' replicas.") { status, pull, watch };
+    }
+
+    /// <summary>One pass: restores the journals matching <paramref name="wanted"/> whose replicas moved on, at most <paramref name="budget"/> of them.</summary>
+    private static async Task<(int Pulled, int Failed)> PullPassAsync(FleetSource source, string wanted, string? only, string into, int budget, CancellationToken cancel)
+    {
+        var (rows, skipped) = Sorted(await source.ScanAsync(cancel));
+        foreach (var (file, problem) in skipped) Console.Error.WriteLine($"skipped {file}: {problem}");
+        var selected = rows.Where(r => (only is null || r.Summary.Tenant == only) && Matches(r.Summary, wanted)).ToList();
+        var folder = Directory.CreateDirectory(into).FullName;
+        int pulled = 0, failed = 0, deferred = 0;
+        var names = new HashSet<string>();
+        foreach (var (place, s) in selected)
+        {
+            var name = $"{Safe(s.Host)}-{Safe(s.Tenant)}";
+            if (!names.Add(name)) names.Add(name = $"{name}-{Safe(place)}"); // the same host and tenant in two places
+            var target = Path.Combine(folder, name + ".db");
+            if (IsCurrent(target, s))
+            {
+                Console.WriteLine($"current {name} ({target})");
+                continue;
+            }
+            if (pulled + failed >= budget)
+            {
+                deferred++;
+                continue;
+            }
+            try
+            {
+                Console.WriteLine(await PullAsync(source, place, s, target, name, cancel));
+                pulled++;
+            }
+            catch (ReplicationException e)
+            {
+                failed++;
+                Console.Error.WriteLine($"failed {name}: {e.Message}");
+            }
+        }
+        Console.WriteLine($"{selected.Count} of {rows.Count} journal(s) match --where {wanted}{(only is null ? "" : $" --tenant {only}")}" +
+                          (failed > 0 ? $"; {failed} could not be pulled" : "") + (deferred > 0 ? $"; {deferred} left for the next pass" : "") + ".");
+        return (pulled, failed);
     }
 
     private static bool Matches(FleetSummary s, string wanted) => wanted switch
@@ -105,16 +153,19 @@ internal static class FleetCommand
     private static async Task<string> PullAsync(FleetSource source, string place, FleetSummary s, string target, string name, CancellationToken cancel)
     {
         var marker = target + ".pulled.json";
-        var pulledFrom = JsonSerializer.Serialize(new { s.Generation, s.LastWriteAt }, JsonOptions.Web);
-        if (File.Exists(target) && File.Exists(marker) && File.ReadAllText(marker) == pulledFrom) return $"current {name} ({target})";
         var fresh = target + ".new";
         foreach (var stale in new[] { fresh, fresh + "-wal", fresh + "-shm" }) File.Delete(stale);
         var position = await source.RestoreAsync(place, fresh, cancel) ?? throw new ReplicationException($"its summary is in {place}, but no replica is there.");
         foreach (var old in new[] { target + "-wal", target + "-shm", marker }) File.Delete(old);
         File.Move(fresh, target, overwrite: true);
-        if (s.LastWriteAt is not { } summarized || NewestWrite(target) >= summarized) File.WriteAllText(marker, pulledFrom);
+        if (s.LastWriteAt is not { } summarized || NewestWrite(target) >= summarized) File.WriteAllText(marker, PulledFrom(s));
         return $"pulled {name}: {s.Counts.Failed} failed, {s.Counts.Running} running ({position}) -> {target}";
     }
+
+    private static bool IsCurrent(string target, FleetSummary s) =>
+        File.Exists(target) && File.Exists(target + ".pulled.json") && File.ReadAllText(target + ".pulled.json") == PulledFrom(s);
+
+    private static string PulledFrom(FleetSummary s) => JsonSerializer.Serialize(new { s.Generation, s.LastWriteAt }, JsonOptions.Web);
 
     private static DateTimeOffset? NewestWrite(string journal)
     {
