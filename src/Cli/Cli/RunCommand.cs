@@ -16,22 +16,23 @@ internal static class RunCommand
     public static Command Create(Option<string?> configOption)
     {
         var count = new Option<int>("--workflows") { Description = "Sample workflows to start (ids agent-1..N; starting again is idempotent).", DefaultValueFactory = _ => 20 };
+        var failing = new Option<int>("--failing") { Description = "Also start this many samples that fail on a deliberate bug (ids agent-bug-1..N), e.g. for the fleet tour." };
         var keepRunning = new Option<bool>("--keep-running") { Description = "Keep serving after the samples finished (stop with Ctrl+C)." };
         var restore = new Option<bool>("--restore-from-replica") { Description = "If the local journal is not the replica's history: move it aside and restore the replica's." };
         var discard = new Option<bool>("--discard-replica-history") { Description = "If the local journal is not the replica's history: replicate it anyway (a new generation)." };
         var allowNewer = new Option<bool>("--allow-newer-journal") { Description = "Start on a journal written by a newer Steadfast; workflows with events this version cannot read stay Faulted." };
-        var command = new Command("run", "Run the host with the sample research agent on the local SQLite journal.") { count, keepRunning, restore, discard, allowNewer };
+        var command = new Command("run", "Run the host with the sample research agent on the local SQLite journal.") { count, failing, keepRunning, restore, discard, allowNewer };
         command.Validators.Add(r =>
         {
             if (r.GetValue(restore) && r.GetValue(discard)) r.AddError("--restore-from-replica and --discard-replica-history exclude each other.");
         });
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(configOption), parse.GetValue(count), parse.GetValue(keepRunning),
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(configOption), parse.GetValue(count), parse.GetValue(failing), parse.GetValue(keepRunning),
             parse.GetValue(restore) ? WhenLocalDiffers.RestoreFromReplica : parse.GetValue(discard) ? WhenLocalDiffers.DiscardReplicaHistory : null,
             parse.GetValue(allowNewer), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configFile, int count, bool keepRunning, WhenLocalDiffers? whenLocalDiffers, bool allowNewerJournal,
+    private static async Task<int> RunAsync(string? configFile, int count, int failing, bool keepRunning, WhenLocalDiffers? whenLocalDiffers, bool allowNewerJournal,
         CancellationToken cancel)
     {
         var options = SteadfastHost.LoadOptions(configFile);
@@ -47,7 +48,7 @@ internal static class RunCommand
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
         try
         {
-            await ShowProgressAsync(client, host.Services.GetRequiredService<LitestreamSupervisor>(), count, either.Token);
+            await ShowProgressAsync(client, host.Services.GetRequiredService<LitestreamSupervisor>(), count, failing, either.Token);
         }
         catch (Exception e) when (either.IsCancellationRequested && e is OperationCanceledException or WorkflowTimeoutException or WorkflowStartException)
         {
@@ -60,11 +61,11 @@ internal static class RunCommand
     }
 
     /// <summary>Starts one sample; a start the host refuses or does not answer is reported, not thrown (the next run sends it again).</summary>
-    private static async Task<(string Id, bool Started, bool Created)> StartSampleAsync(WorkflowClient client, string id, CancellationToken cancel)
+    private static async Task<(string Id, bool Started, bool Created)> StartSampleAsync(WorkflowClient client, string id, string topic, CancellationToken cancel)
     {
         try
         {
-            var accepted = await client.StartAsync(id, nameof(ResearchAgent), new ResearchRequest($"topic {id}"), cancel);
+            var accepted = await client.StartAsync(id, nameof(ResearchAgent), new ResearchRequest(topic), cancel);
             return (id, true, accepted.Created);
         }
         catch (WorkflowStartException e) when (e.Rejection.Reason is StartRejection.Faulted or StartRejection.Unavailable or StartRejection.Overloaded
@@ -79,10 +80,13 @@ internal static class RunCommand
         return (id, false, false);
     }
 
-    private static async Task ShowProgressAsync(WorkflowClient client, LitestreamSupervisor replication, int count, CancellationToken cancel)
+    private static async Task ShowProgressAsync(WorkflowClient client, LitestreamSupervisor replication, int count, int failing, CancellationToken cancel)
     {
         // All at once, as callers do (and so that starts acknowledged only after replication do not queue one by one).
-        var starts = await Task.WhenAll(Enumerable.Range(1, count).Select(i => StartSampleAsync(client, $"agent-{i}", cancel)));
+        var samples = Enumerable.Range(1, count).Select(i => ($"agent-{i}", $"topic agent-{i}"))
+            .Concat(Enumerable.Range(1, failing).Select(i => ($"agent-bug-{i}", $"bug {i}")));
+        var starts = await Task.WhenAll(samples.Select(s => StartSampleAsync(client, s.Item1, s.Item2, cancel)));
+        count += failing;
         var ids = starts.Where(s => s.Started).Select(s => s.Id).ToList();
         var created = starts.Count(s => s.Created);
         Console.WriteLine($"Started {created} new sample workflow(s); {ids.Count - created} already existed and continue where they were" +
