@@ -142,10 +142,11 @@ public sealed class FleetSpec : IDisposable
     public async Task Fleet_watch_should_keep_the_observed_folder_current_as_workflows_fail()
     {
         var observed = Path.Combine(_dir, "observed");
+        // Started before any host has replicated: no folder yet, which the watch waits out.
+        using var watch = Cli.Start("fleet", "watch", "--replica", Root, "--where", "failed", "--into", observed, "--interval", "00:00:01");
         using var host = StartHost("host-w");
         var client = host.Services.GetRequiredService<WorkflowClient>();
         await client.StartAsync("w-1", nameof(Quick), 1);
-        using var watch = Cli.Start("fleet", "watch", "--replica", Root, "--where", "failed", "--into", observed, "--interval", "00:00:01");
         var pulled = Path.Combine(observed, "host-w-default.db");
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(File.Exists(pulled)); // nothing failed yet: nothing pulled

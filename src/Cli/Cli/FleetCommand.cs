@@ -73,17 +73,19 @@ internal static class FleetCommand
         {
             if (p.GetValue(interval) < TimeSpan.FromSeconds(1)) throw new OptionsValidationException(["--interval must be at least 1s."]);
             if (p.GetValue(maxPulls) < 1) throw new OptionsValidationException(["--max-pulls must be at least 1."]);
-            using var source = FleetSource.Open(p.GetValue(replica)!, p.GetValue(endpoint), p.GetValue(region)!);
             var folder = Path.GetFullPath(p.GetValue(into)!);
             try
             {
                 while (true)
                 {
+                    // Opened for each pass: a fleet that has not replicated yet (no folder) or a bucket unreachable for a
+                    // while fails that pass only; the next one tries again.
                     try
                     {
+                        using var source = FleetSource.Open(p.GetValue(replica)!, p.GetValue(endpoint), p.GetValue(region)!);
                         await PullPassAsync(source, p.GetValue(where)!, p.GetValue(tenant), folder, p.GetValue(maxPulls), cancel);
                     }
-                    catch (Exception e) when (e is not OperationCanceledException) // the bucket unreachable for a while: the next pass tries again
+                    catch (Exception e) when (e is not OperationCanceledException and not OptionsValidationException)
                     {
                         Console.Error.WriteLine($"pass failed: {e.Message}");
                     }
