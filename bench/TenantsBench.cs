@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Steadfast.Actors;
+using Steadfast.Hosting;
+using Steadfast.Hosting.Replication;
+using Steadfast.Runtime;
+using static Steadfast.Bench.BenchSupport;
+
+namespace Steadfast.Bench;
+
+/// <summary>
+/// <c>steadfast bench --workload tenants [--workflows N]</c>: one host serving 1, 10 and 100 tenants, each with its own
+/// journal, router and Litestream process replicating to a file replica: time to start, memory of the host and of the
+/// Litestream processes, and W1-style throughput of N three-step workflows spread evenly over the tenants.
+/// </summary>
+internal static class TenantsBench
+{
+    public static async Task<int> RunAsync(int workflows, int runs, bool json, CancellationToken cancel)
+    {
+        var figures = new BenchFigures();
+        foreach (var tenants in new[] { 1, 10, 100 })
+            for (var run = 1; run <= runs; run++)
+                await MeasureAsync(tenants, workflows, figures, cancel);
+        figures.Print(json, runs, $"tenants: {workflows} three-step workflows spread over 1, 10 and 100 tenants, each replicated to a file replica");
+        return 0;
+    }
+
+    private static async Task MeasureAsync(int tenants, int workflows, BenchFigures figures, CancellationToken cancel)
+    {
+        using var scratch = new Scratch();
+        var names = Enumerable.Range(1, tenants).Select(i => $"t{i:000}").ToList();
+        var options = new SteadfastOptions
+        {
+            DataDirectory = scratch.Path,
+            Tenants = names,
+            Replication = new ReplicationOptions { Enabled = true, Replicas = [new ReplicaOptions { Type = "file", Name = "local", Path = System.IO.Path.Combine(scratch.Path, "replica") }] },
+        };
+        var clock = Stopwatch.StartNew();
+        using var host = SteadfastHost.Build(options, new SteadfastRegistry().AddWorkflow<ThreeStepBench>().AddActivity<PlusOne>(), minimumLevel: LogLevel.Warning);
+        await host.StartAsync(cancel);
+        var started = clock.Elapsed;
+        var directory = host.Services.GetRequiredService<SteadfastTenants>();
+        var clients = names.Select(directory.Client).ToList();
+
+        clock.Restart();
+        await Task.WhenAll(Enumerable.Range(0, workflows).Select(async i =>
+        {
+            var client = clients[i % clients.Count];
+            await client.StartAsync($"w-{i}", nameof(ThreeStepBench), i, cancel);
+            var status = await client.WaitAsync($"w-{i}", TimeSpan.FromMinutes(10), cancel);
+            if (status.Status != ExecutionStatus.Completed) throw new InvalidOperationException($"w-{i}: {status.Status} {status.Error}");
+        }));
+        var elapsed = clock.Elapsed;
+
+        GC.Collect();
+        var hostMb = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
+        var litestreamMb = names.Sum(t => LitestreamProcesses.Replicating(System.IO.Path.Combine(scratch.Path, $"litestream-{t}.yml")).Sum(RssMb));
+        clock.Restart();
+        await host.StopAsync(cancel); // drains every tenant, then each Litestream ships its last frames
+        var stopped = clock.Elapsed;
+        SqliteConnection.ClearAllPools();
+
+        figures.Add($"t{tenants}_start_ms", started.TotalMilliseconds);
+        figures.Add($"t{tenants}_wf_per_s", workflows / elapsed.TotalSeconds);
+        figures.Add($"t{tenants}_host_rss_mb", hostMb);
+        figures.Add($"t{tenants}_litestream_rss_mb", litestreamMb);
+        figures.Add($"t{tenants}_stop_ms", stopped.TotalMilliseconds);
+        Console.Error.WriteLine($"tenants {tenants}: start {started.TotalMilliseconds:0} ms, {workflows / elapsed.TotalSeconds:0} wf/s, host {hostMb:0} MB, " +
+                                $"Litestream {litestreamMb:0} MB, stop {stopped.TotalMilliseconds:0} ms");
+    }
+
+    private static double RssMb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}
