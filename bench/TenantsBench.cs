@@ -13,7 +13,8 @@ namespace Steadfast.Bench;
 /// <summary>
 /// <c>steadfast bench --workload tenants [--workflows N]</c>: one host serving 1, 10 and 100 tenants, each with its own
 /// journal, router and Litestream process replicating to a file replica: time to start, memory of the host and of the
-/// Litestream processes, and W1-style throughput of N three-step workflows spread evenly over the tenants.
+/// Litestream processes, and W1-style throughput of N three-step workflows spread evenly over the tenants; the same
+/// without replication (<c>t&lt;n&gt;_local_*</c>) tells the journals' cost from the Litestream processes'.
 /// </summary>
 internal static class TenantsBench
 {
@@ -22,12 +23,13 @@ internal static class TenantsBench
         var figures = new BenchFigures();
         foreach (var tenants in new[] { 1, 10, 100 })
             for (var run = 1; run <= runs; run++)
-                await MeasureAsync(tenants, workflows, figures, cancel);
+                foreach (var replicated in new[] { true, false })
+                    await MeasureAsync(tenants, workflows, replicated, figures, cancel);
         figures.Print(json, runs, $"tenants: {workflows} three-step workflows spread over 1, 10 and 100 tenants, each replicated to a file replica");
         return 0;
     }
 
-    private static async Task MeasureAsync(int tenants, int workflows, BenchFigures figures, CancellationToken cancel)
+    private static async Task MeasureAsync(int tenants, int workflows, bool replicated, BenchFigures figures, CancellationToken cancel)
     {
         using var scratch = new Scratch();
         var names = Enumerable.Range(1, tenants).Select(i => $"t{i:000}").ToList();
@@ -35,7 +37,7 @@ internal static class TenantsBench
         {
             DataDirectory = scratch.Path,
             Tenants = names,
-            Replication = new ReplicationOptions { Enabled = true, Replicas = [new ReplicaOptions { Type = "file", Name = "local", Path = System.IO.Path.Combine(scratch.Path, "replica") }] },
+            Replication = new ReplicationOptions { Enabled = replicated, Replicas = [new ReplicaOptions { Type = "file", Name = "local", Path = System.IO.Path.Combine(scratch.Path, "replica") }] },
         };
         var clock = Stopwatch.StartNew();
         using var host = SteadfastHost.Build(options, new SteadfastRegistry().AddWorkflow<ThreeStepBench>().AddActivity<PlusOne>(), minimumLevel: LogLevel.Warning);
@@ -62,12 +64,13 @@ internal static class TenantsBench
         var stopped = clock.Elapsed;
         SqliteConnection.ClearAllPools();
 
-        figures.Add($"t{tenants}_start_ms", started.TotalMilliseconds);
-        figures.Add($"t{tenants}_wf_per_s", workflows / elapsed.TotalSeconds);
-        figures.Add($"t{tenants}_host_rss_mb", hostMb);
-        figures.Add($"t{tenants}_litestream_rss_mb", litestreamMb);
-        figures.Add($"t{tenants}_stop_ms", stopped.TotalMilliseconds);
-        Console.Error.WriteLine($"tenants {tenants}: start {started.TotalMilliseconds:0} ms, {workflows / elapsed.TotalSeconds:0} wf/s, host {hostMb:0} MB, " +
+        var key = replicated ? $"t{tenants}" : $"t{tenants}_local";
+        figures.Add($"{key}_start_ms", started.TotalMilliseconds);
+        figures.Add($"{key}_wf_per_s", workflows / elapsed.TotalSeconds);
+        figures.Add($"{key}_host_rss_mb", hostMb);
+        if (replicated) figures.Add($"{key}_litestream_rss_mb", litestreamMb);
+        figures.Add($"{key}_stop_ms", stopped.TotalMilliseconds);
+        Console.Error.WriteLine($"tenants {tenants}{(replicated ? "" : " (no replication)")}: start {started.TotalMilliseconds:0} ms, {workflows / elapsed.TotalSeconds:0} wf/s, host {hostMb:0} MB, " +
                                 $"Litestream {litestreamMb:0} MB, stop {stopped.TotalMilliseconds:0} ms");
     }
 

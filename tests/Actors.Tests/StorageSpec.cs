@@ -15,7 +15,7 @@ public sealed class StorageSpec : IDisposable
         // The plugin looks its options up by its configured plugin-id: a mismatch would silently drop the busy timeout
         // (and, for a tenant, point it at no file at all).
         var tenant = new TenantJournal("acme", Path.Combine(_journal.Folder, "acme.db"));
-        var config = SteadfastActorSystem.Config(_journal.Path, [tenant]);
+        var config = StorageConfig.ForTenant(tenant).WithFallback(SteadfastActorSystem.Config(_journal.Path)); // a tenant's own part of its plugin blocks
         var setup = Assert.IsType<Akka.Persistence.Sql.Config.MultiDataOptionsSetup>(Assert.Single(SteadfastActorSystem.Setups(_journal.Path, [tenant])));
         foreach (var (plugin, file) in new[]
                  {
@@ -28,6 +28,8 @@ public sealed class StorageSpec : IDisposable
             Assert.Contains(file, options!.ConnectionOptions.ConnectionString!);
             Assert.Contains(file, config.GetString(plugin + ".connection-string"));
         }
+        Assert.Equal(("akka.persistence.journal.sql-acme_2", "akka.persistence.snapshot-store.sql-acme_2"),
+            ((tenant with { Incarnation = 2 }).JournalPluginId, (tenant with { Incarnation = 2 }).SnapshotPluginId)); // a new incarnation, new plugins
     }
 
     [Fact]

@@ -43,11 +43,18 @@ public sealed class TenantSpec : IDisposable
         }
     }
 
-    private IHost StartHost(string? data = null, string[]? tenants = null)
+    private IHost StartHost(string? data = null, string[]? tenants = null, string? akkaOverrides = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        string? overrides = null;
+        if (akkaOverrides is not null)
+        {
+            Directory.CreateDirectory(_dir);
+            File.WriteAllText(overrides = Path.Combine(_dir, "akka.conf"), akkaOverrides);
+        }
         builder.Services.AddSteadfast(new SteadfastOptions
         {
+            AkkaConfigFile = overrides,
             DataDirectory = data ?? Data,
             Tenants = [.. tenants ?? Tenants],
             Replication = new ReplicationOptions
@@ -65,10 +72,15 @@ public sealed class TenantSpec : IDisposable
     [Fact]
     public async Task Each_tenant_should_keep_its_own_journal_and_replica_and_a_damaged_one_should_fault_alone()
     {
-        using (var host = StartHost())
+        using (var host = StartHost(akkaOverrides: "akka.persistence.journal.sql.circuit-breaker.max-failures = 7"))
         {
             var tenants = host.Services.GetRequiredService<SteadfastTenants>();
             Assert.Equal(Tenants, tenants.Names);
+            // A tenant's plugins are the default ones, as configured (what Akka.Persistence reads there too), on its own file.
+            var config = host.Services.GetRequiredService<Akka.Actor.ActorSystem>().Settings.Config;
+            Assert.Equal(7, config.GetInt("akka.persistence.journal.sql-alpha.circuit-breaker.max-failures"));
+            Assert.Equal(config.GetString("akka.persistence.journal.sql.class"), config.GetString("akka.persistence.journal.sql-alpha.class"));
+            Assert.Contains("alpha.db", config.GetString("akka.persistence.snapshot-store.sql-alpha.connection-string"));
             await host.Services.GetRequiredService<WorkflowClient>().StartAsync("default-1", nameof(FleetSpec.Quick), 0);
             foreach (var (tenant, i) in Tenants.Select((t, i) => (t, i)))
             {
@@ -182,6 +194,7 @@ public sealed class TenantSpec : IDisposable
         Assert.Equal(ExecutionStatus.Completed, (await tenants.Client("beta").WaitAsync("beta-1", TimeSpan.FromSeconds(20))).Status);
         await Until(async () => (await RestoredIds("beta")).Contains("workflow-beta-1"), "beta-1 on beta's replica");
 
+        var kept = tenants.Client("beta"); // a client kept by its caller follows its tenant's router through the fault
         var beta = Path.Combine(Data, "beta.db");
         foreach (var file in new[] { beta, beta + "-wal", beta + "-shm" }) File.Delete(file);
         await Until(() => Task.FromResult(tenants.FaultOf("beta") is not null), "beta faulted by the journal guard");
@@ -192,9 +205,17 @@ public sealed class TenantSpec : IDisposable
         Assert.Equal("2", (await tenants.Client("alpha").WaitAsync("alpha-1", TimeSpan.FromSeconds(20))).ResultJson);
         Assert.False(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
 
+        Assert.Equal(ExecutionStatus.Faulted, (await kept.GetStatusAsync("beta-1")).Status);
         Assert.Null(await tenants.AddAsync("beta")); // restored from <replica>/beta
-        Assert.Equal(ExecutionStatus.Completed, (await tenants.Client("beta").GetStatusAsync("beta-1")).Status);
+        var back = tenants.Client("beta");
+        Assert.Equal(ExecutionStatus.Completed, (await back.GetStatusAsync("beta-1")).Status);
+        await back.StartAsync("beta-2", nameof(FleetSpec.Quick), 2);
+        Assert.Equal("3", (await back.WaitAsync("beta-2", TimeSpan.FromSeconds(20))).ResultJson);
+        Assert.Equal(ExecutionStatus.Completed, (await kept.GetStatusAsync("beta-2")).Status);
+        await Until(async () => (await RestoredIds("beta")).Contains("workflow-beta-2"), "beta-2 on beta's replica");
         await host.StopAsync();
+        // Written to the restored file, not through connections to the deleted one.
+        Assert.Equal(["workflow-beta-1", "workflow-beta-2"], PersistenceIds(beta));
     }
 
     private static async Task Until(Func<Task<bool>> condition, string what)

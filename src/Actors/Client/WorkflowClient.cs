@@ -8,12 +8,26 @@ namespace Steadfast.Actors;
 /// its status, wait for its result. Each call is one Ask to the router; no answer within the timeout (default 30 s)
 /// is a <see cref="WorkflowTimeoutException"/>.
 /// </summary>
-public sealed class WorkflowClient(IActorRef router, TimeSpan? defaultTimeout = null)
+public sealed class WorkflowClient
 {
-    private readonly TimeSpan _timeout = defaultTimeout ?? TimeSpan.FromSeconds(30);
+    private readonly Func<IActorRef> _router;
+    private readonly TimeSpan _timeout;
 
-    /// <summary>The router actor (<c>WorkflowRouter</c>) this client asks (to Tell it messages directly).</summary>
-    public IActorRef Router => router;
+    /// <summary>A client of <paramref name="router"/>; each request waits <paramref name="defaultTimeout"/> (default 30 s) for its answer.</summary>
+    public WorkflowClient(IActorRef router, TimeSpan? defaultTimeout = null) : this(() => router, defaultTimeout) { }
+
+    /// <summary>
+    /// A client of whichever router <paramref name="router"/> returns at each request: a tenant's router is replaced
+    /// when the tenant is faulted or added again, and a client kept by its caller must follow it.
+    /// </summary>
+    public WorkflowClient(Func<IActorRef> router, TimeSpan? defaultTimeout = null)
+    {
+        _router = router;
+        _timeout = defaultTimeout ?? TimeSpan.FromSeconds(30);
+    }
+
+    /// <summary>The router actor (<c>WorkflowRouter</c>) this client asks now (to Tell it messages directly).</summary>
+    public IActorRef Router => _router();
 
     /// <summary>
     /// Starts a workflow with an input already serialized as JSON (<c>"5"</c> is the number 5, <c>"\"five\""</c> the
@@ -73,7 +87,7 @@ public sealed class WorkflowClient(IActorRef router, TimeSpan? defaultTimeout = 
         object reply;
         try
         {
-            reply = await router.Ask<object>(signal, _timeout, cancellationToken);
+            reply = await Router.Ask<object>(signal, _timeout, cancellationToken);
         }
         catch (AskTimeoutException)
         {
@@ -121,7 +135,7 @@ public sealed class WorkflowClient(IActorRef router, TimeSpan? defaultTimeout = 
     {
         try
         {
-            return await router.Ask<T>(request, timeout, cancellationToken);
+            return await Router.Ask<T>(request, timeout, cancellationToken);
         }
         catch (AskTimeoutException e)
         {

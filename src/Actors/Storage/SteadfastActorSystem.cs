@@ -17,12 +17,11 @@ public static class SteadfastActorSystem
     /// <summary>The name of the router actor (<c>/user/steadfast</c>).</summary>
     public const string RouterName = "steadfast";
 
-    /// <summary>The configuration for the default journal at <paramref name="databasePath"/> and the <paramref name="tenants"/>' journals, over Steadfast's defaults.</summary>
-    public static Config Config(string databasePath, IEnumerable<TenantJournal>? tenants = null) =>
-        (tenants ?? []).Aggregate(StorageConfig.ForSqlite(databasePath), (config, tenant) => StorageConfig.ForTenant(tenant).WithFallback(config))
-            .WithFallback(Serializer).WithFallback(SteadfastSettings.Reference);
+    /// <summary>The configuration for the default journal at <paramref name="databasePath"/>, over Steadfast's defaults (a tenant's plugins are added when it starts).</summary>
+    public static Config Config(string databasePath) =>
+        StorageConfig.ForSqlite(databasePath).WithFallback(Serializer).WithFallback(SteadfastSettings.Reference);
 
-    /// <summary>The setups to add to the actor system: the plugins' connection options for every journal.</summary>
+    /// <summary>The setups to add to the actor system: the plugins' connection options for every journal known at start.</summary>
     public static IReadOnlyList<Setup> Setups(string databasePath, IEnumerable<TenantJournal>? tenants = null) =>
         [StorageConfig.SqliteSetup([TenantJournal.Default(databasePath), .. tenants ?? []])];
 

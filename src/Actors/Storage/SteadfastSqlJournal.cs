@@ -20,7 +20,7 @@ public sealed class SteadfastSqlJournal : SqlWriteJournal
     private readonly ConcurrentDictionary<string, Task> _writing = new();
     private readonly string _databasePath;
 
-    public SteadfastSqlJournal(Config journalConfig) : base(InheritedPluginConfig.Resolve(journalConfig, Context.System))
+    public SteadfastSqlJournal(Config journalConfig) : base(journalConfig)
     {
         _databasePath = new SqliteConnectionStringBuilder(journalConfig.GetString("connection-string")).DataSource;
         _highest = new HighestSequenceNrReader(_databasePath);

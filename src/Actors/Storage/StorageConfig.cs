@@ -50,24 +50,21 @@ public static class StorageConfig
     private const string QueryPluginId = "akka.persistence.query.journal.sql";
 
     /// <summary>
-    /// HOCON for a tenant's journal and snapshot plugins: its own file and plugin ids, everything else inherited from
-    /// the default plugins as configured (see <see cref="InheritedPluginConfig"/>).
+    /// What a tenant's journal and snapshot plugins have of their own: their plugin ids and their file. The rest is the
+    /// default plugins' configuration as the actor system resolved it (classes, batching, circuit breaker, dispatcher,
+    /// the user's overrides), placed beneath this when the tenant starts.
     /// </summary>
     public static Config ForTenant(TenantJournal journal)
     {
         var cs = Quote(ConnectionString(journal.DatabasePath));
         return ConfigurationFactory.ParseString($$"""
             {{journal.JournalPluginId}} {
-              class = "{{typeof(SteadfastSqlJournal).AssemblyQualifiedName}}"
               plugin-id = "{{journal.JournalPluginId}}"
               connection-string = {{cs}}
-              {{InheritedPluginConfig.Key}} = "{{TenantJournal.DefaultJournalPluginId}}"
             }
             {{journal.SnapshotPluginId}} {
-              class = "{{typeof(SteadfastSqlSnapshotStore).AssemblyQualifiedName}}"
               plugin-id = "{{journal.SnapshotPluginId}}"
               connection-string = {{cs}}
-              {{InheritedPluginConfig.Key}} = "{{TenantJournal.DefaultSnapshotPluginId}}"
             }
             """);
     }

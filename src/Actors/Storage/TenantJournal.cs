@@ -6,9 +6,11 @@ namespace Steadfast.Actors.Storage;
 /// One journal file and what serves it in an actor system: the host's default journal (<see cref="Tenant"/> null,
 /// Akka.Persistence's default plugins, the router <c>/user/steadfast</c>) or a tenant's (its own journal and snapshot
 /// plugin ids and its own router <c>/user/steadfast-&lt;tenant&gt;</c>), so that each tenant recovers, admits,
-/// faults and stops on its own.
+/// faults and stops on its own. A tenant started again in the same actor system (after a fault, or removed and added)
+/// is a new <see cref="Incarnation"/> with new plugin ids: the plugins of the last one may still hold connections to a
+/// file that was deleted or replaced.
 /// </summary>
-public sealed partial record TenantJournal(string? Tenant, string DatabasePath)
+public sealed partial record TenantJournal(string? Tenant, string DatabasePath, int Incarnation = 1)
 {
     /// <summary>The default journal's plugin id; a tenant's is this plus <c>-&lt;tenant&gt;</c>.</summary>
     public const string DefaultJournalPluginId = "akka.persistence.journal.sql";
@@ -20,10 +22,13 @@ public sealed partial record TenantJournal(string? Tenant, string DatabasePath)
     public static TenantJournal Default(string databasePath) => new(null, Path.GetFullPath(databasePath));
 
     /// <summary>The journal plugin's HOCON path.</summary>
-    public string JournalPluginId => Tenant is null ? DefaultJournalPluginId : $"{DefaultJournalPluginId}-{Tenant}";
+    public string JournalPluginId => Tenant is null ? DefaultJournalPluginId : $"{DefaultJournalPluginId}-{Tenant}{IncarnationSuffix}";
 
     /// <summary>The snapshot store plugin's HOCON path.</summary>
-    public string SnapshotPluginId => Tenant is null ? DefaultSnapshotPluginId : $"{DefaultSnapshotPluginId}-{Tenant}";
+    public string SnapshotPluginId => Tenant is null ? DefaultSnapshotPluginId : $"{DefaultSnapshotPluginId}-{Tenant}{IncarnationSuffix}";
+
+    // '_' is not allowed in tenant names: "acme_2" (acme's second incarnation) cannot be another tenant's id.
+    private string IncarnationSuffix => Incarnation > 1 ? $"_{Incarnation}" : "";
 
     /// <summary>The name of this journal's router under <c>/user</c>.</summary>
     public string RouterName => Tenant is null ? SteadfastActorSystem.RouterName : $"{SteadfastActorSystem.RouterName}-{Tenant}";

@@ -55,7 +55,7 @@ public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<Work
     private void Tell(DiskPressure pressure)
     {
         registry.ActorRef.Tell(pressure);
-        foreach (var tenant in tenants.Names) tenants.Router(tenant).Tell(pressure);
+        tenants.TellAll(pressure);
     }
 
     // 5 % of the volume, at most 256 MB: a small volume (a container's, a test's tmpfs) is not refused from the start.

@@ -26,4 +26,7 @@ internal static partial class HostingLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "Tenant {Tenant}'s journal {Database} was removed while the host runs: further writes would be lost. " +
                                                         "Its workflows stop now and its callers are answered Faulted; the other tenants run on.")]
     public static partial void TenantJournalRemoved(this ILogger log, string tenant, string database);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not fault tenant {Tenant} after its journal was removed: {Error}")]
+    public static partial void TenantFaultFailed(this ILogger log, string tenant, string error);
 }

@@ -18,6 +18,24 @@ public sealed class JournalFileGuard(SteadfastOptions options, SteadfastTenants 
     /// <summary>How often the file is checked.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
+    private readonly HashSet<string> _faulting = [];
+
+    private async Task FaultAsync(string tenant, string file)
+    {
+        try
+        {
+            await tenants.FaultAsync(tenant, $"its journal {file} was removed while the host ran; add the tenant again (or restart the host) to restore it from its replica.");
+        }
+        catch (Exception e)
+        {
+            log.TenantFaultFailed(tenant, e.Message);
+        }
+        finally
+        {
+            lock (_faulting) _faulting.Remove(tenant);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
@@ -25,18 +43,24 @@ public sealed class JournalFileGuard(SteadfastOptions options, SteadfastTenants 
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (!File.Exists(options.DatabasePath))
+                {
+                    log.JournalRemoved(options.DatabasePath);
+                    Environment.ExitCode = ExitCode;
+                    lifetime.StopApplication();
+                    return;
+                }
                 foreach (var tenant in tenants.Running)
                 {
                     var file = options.ForTenant(tenant).DatabasePath;
                     if (File.Exists(file)) continue;
+                    lock (_faulting)
+                        if (!_faulting.Add(tenant)) continue;
                     log.TenantJournalRemoved(tenant, file);
-                    await tenants.FaultAsync(tenant, $"its journal {file} was removed while the host ran; add the tenant again (or restart the host) to restore it from its replica.");
+                    // Not awaited: a tenant being added or removed meanwhile holds the tenants' lock, and this loop
+                    // must go on watching the default journal.
+                    _ = FaultAsync(tenant, file);
                 }
-                if (File.Exists(options.DatabasePath)) continue;
-                log.JournalRemoved(options.DatabasePath);
-                Environment.ExitCode = ExitCode;
-                lifetime.StopApplication();
-                return;
             }
         }
         catch (OperationCanceledException)

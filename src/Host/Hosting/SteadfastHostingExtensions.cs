@@ -30,7 +30,7 @@ public static class SteadfastHostingExtensions
         if (options.AkkaConfigFile is { } overrides)
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(overrides)), HoconAddMode.Prepend);
         var tenantJournals = options.Journals.Where(j => j.Tenant is not null).ToList();
-        builder.AddHocon(SteadfastActorSystem.Config(options.DatabasePath, tenantJournals), HoconAddMode.Append);
+        builder.AddHocon(SteadfastActorSystem.Config(options.DatabasePath), HoconAddMode.Append);
         foreach (var setup in SteadfastActorSystem.Setups(options.DatabasePath, tenantJournals)) builder.AddSetup(setup);
         builder.WithActors((system, actors, resolver) =>
         {

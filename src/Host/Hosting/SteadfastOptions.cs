@@ -70,6 +70,10 @@ public sealed class SteadfastOptions
         _tenant = tenant,
     };
 
+    /// <summary>Null when <paramref name="tenant"/> can be a tenant here (a valid name, not the default journal's file), else why not.</summary>
+    public string? TenantProblem(string tenant) =>
+        TenantJournal.NameProblem(tenant) ?? (tenant + ".db" == DatabaseFile ? $"'{tenant}' would share the default journal's file {DatabaseFile}." : null);
+
     /// <summary>Throws <see cref="OptionsValidationException"/> naming every bad value.</summary>
     public SteadfastOptions Validate()
     {
@@ -82,9 +86,8 @@ public sealed class SteadfastOptions
         var tenants = new HashSet<string>();
         foreach (var tenant in Tenants)
         {
-            if (TenantJournal.NameProblem(tenant) is { } problem) errors.Add($"Steadfast:Tenants: {problem}");
+            if (TenantProblem(tenant) is { } problem) errors.Add($"Steadfast:Tenants: {problem}");
             else if (!tenants.Add(tenant)) errors.Add($"Steadfast:Tenants: '{tenant}' is listed twice.");
-            else if (tenant + ".db" == DatabaseFile) errors.Add($"Steadfast:Tenants: '{tenant}' would share the default journal's file {DatabaseFile}.");
         }
         errors.AddRange(LitestreamConfig.Validate(Replication));
         errors.AddRange(Fleet.Validate());

@@ -42,9 +42,15 @@ public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory logg
             _log.TenantFaulted(tenant, tenantOptions.DatabasePath, e.Message);
             return e.Message;
         }
+        // Its lifetime is the tenant's, not the caller's token's (a BackgroundService stops when its start token fires).
         var summary = new FleetSummaryPublisher(tenantOptions, replication, loggers.CreateLogger<FleetSummaryPublisher>());
-        await summary.StartAsync(cancellationToken);
-        _running[tenant] = (replication, summary);
+        await summary.StartAsync(CancellationToken.None);
+        if (!_running.TryAdd(tenant, (replication, summary))) // never two supervisors on one file
+        {
+            await summary.StopAsync(CancellationToken.None);
+            await replication.StopAsync(CancellationToken.None);
+            throw new InvalidOperationException($"Tenant '{tenant}' is already being replicated.");
+        }
         return null;
     }
 

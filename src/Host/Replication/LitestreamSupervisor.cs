@@ -73,7 +73,9 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         log.Replicating(options.DatabasePath,
             string.Join(", ", replication.Replicas.Select(r => $"{r.DisplayName} ({r.Type})")), _litestream.ConfigPath,
             replication.AcknowledgeAfterReplicated ? "; acknowledging only what a replica holds (RPO 0)" : "");
-        await base.StartAsync(cancellationToken);
+        // The replication loop lives until StopAsync, not until the start's token fires (the CLI passes its Ctrl+C token:
+        // Litestream must outlive Akka's drain and ship the last frames).
+        await base.StartAsync(CancellationToken.None);
     }
 
     /// <summary>An existing journal must be the replica's history, or the configured way on is taken (see <see cref="WhenLocalDiffers"/>).</summary>
