@@ -85,7 +85,7 @@ internal static class FleetCommand
                         using var source = FleetSource.Open(p.GetValue(replica)!, p.GetValue(endpoint), p.GetValue(region)!);
                         await PullPassAsync(source, p.GetValue(where)!, p.GetValue(tenant), folder, p.GetValue(maxPulls), cancel);
                     }
-                    catch (Exception e) when (e is not OperationCanceledException and not OptionsValidationException)
+                    catch (Exception e) when (!cancel.IsCancellationRequested && e is not OptionsValidationException)
                     {
                         Console.Error.WriteLine($"pass failed: {e.Message}");
                     }
@@ -119,7 +119,7 @@ internal static class FleetCommand
                 Console.WriteLine($"current {name} ({target})");
                 continue;
             }
-            if (pulled + failed >= budget)
+            if (pulled >= budget) // failures do not spend it: a few broken replicas must not starve the rest
             {
                 deferred++;
                 continue;
@@ -129,7 +129,8 @@ internal static class FleetCommand
                 Console.WriteLine(await PullAsync(source, place, s, target, name, cancel));
                 pulled++;
             }
-            catch (ReplicationException e)
+            catch (Exception e) when (!cancel.IsCancellationRequested && e is ReplicationException or JournalReadException or IOException
+                                          or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
             {
                 failed++;
                 Console.Error.WriteLine($"failed {name}: {e.Message}");
@@ -149,7 +150,7 @@ internal static class FleetCommand
 
     /// <summary>
     /// Restores one journal beside the others, unless the copy there is already what the summary describes. The copy is
-    /// marked current only when it holds the summary's last write: a replica still behind its host gives an older copy,
+    /// marked current only when it holds the summary's newest row: a replica still behind its host gives an older copy,
     /// which the next pull restores again.
     /// </summary>
     private static async Task<string> PullAsync(FleetSource source, string place, FleetSummary s, string target, string name, CancellationToken cancel)
@@ -160,7 +161,7 @@ internal static class FleetCommand
         var position = await source.RestoreAsync(place, fresh, cancel) ?? throw new ReplicationException($"its summary is in {place}, but no replica is there.");
         foreach (var old in new[] { target + "-wal", target + "-shm", marker }) File.Delete(old);
         File.Move(fresh, target, overwrite: true);
-        if (s.LastWriteAt is not { } summarized || NewestWrite(target) >= summarized) File.WriteAllText(marker, PulledFrom(s));
+        if (Holds(target, s)) File.WriteAllText(marker, PulledFrom(s));
         return $"pulled {name}: {s.Counts.Failed} failed, {s.Counts.Running} running ({position}) -> {target}";
     }
 
@@ -169,10 +170,12 @@ internal static class FleetCommand
 
     private static string PulledFrom(FleetSummary s) => JsonSerializer.Serialize(new { s.Generation, s.LastWriteAt }, JsonOptions.Web);
 
-    private static DateTimeOffset? NewestWrite(string journal)
+    // The copy holds the summary's newest row (rows commit in ordering order); an older summary without it: its last write.
+    private static bool Holds(string journal, FleetSummary s)
     {
         using var reader = JournalReader.Open(journal);
-        return reader.Newest().WrittenAt;
+        var (row, writtenAt) = reader.Newest();
+        return s.LastRow is { } lastRow ? row >= lastRow : s.LastWriteAt is { } lastWrite && writtenAt >= lastWrite;
     }
 
     private static (List<(string Place, FleetSummary Summary)> Rows, List<(string File, string Problem)> Skipped) Sorted(

@@ -31,6 +31,14 @@ internal abstract class FleetSource : IDisposable
         return new FolderSource(root);
     }
 
+    /// <summary>How far below the root summaries are looked for: host, tenant, and two levels of the operator's own layout.</summary>
+    private const int MaxDepth = 4;
+
+    /// <summary>An S3 or network failure (the SDK reports its own timeout as a cancellation), not the caller's cancellation.</summary>
+    private static bool Unreachable(Exception e, CancellationToken cancellationToken) =>
+        e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException
+        || e is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+
     protected static void Add(string source, string text, string place, List<(string, FleetSummary)> rows, List<(string, string)> skipped)
     {
         if (FleetSummary.Parse(text, out var problem) is { } summary) rows.Add((place, summary));
@@ -71,12 +79,28 @@ internal abstract class FleetSource : IDisposable
         {
             var rows = new List<(string, FleetSummary)>();
             var skipped = new List<(string, string)>();
-            var prefix = bucket.Path ?? "";
-            foreach (var key in (await _objects.FindAsync(prefix, FleetSummary.FileName, cancellationToken)).Order(StringComparer.Ordinal))
+            var prefix = (bucket.Path ?? "").Trim('/');
+            List<string> keys;
+            try
             {
-                var place = key[..^FleetSummary.FileName.Length].TrimEnd('/');
-                place = place.Length > prefix.Length ? place[prefix.Length..].TrimStart('/') : ".";
-                Add($"s3://{bucket.Bucket}/{key}", await _objects.GetTextAsync(key, cancellationToken), place, rows, skipped);
+                keys = await _objects.FindAsync(prefix, FleetSummary.FileName, MaxDepth, cancellationToken);
+            }
+            catch (Exception e) when (Unreachable(e, cancellationToken))
+            {
+                throw new ReplicationException($"Listing s3://{bucket.Bucket}/{prefix} failed: {e.Message}");
+            }
+            foreach (var key in keys.Order(StringComparer.Ordinal))
+            {
+                var folder = key[..^FleetSummary.FileName.Length].TrimEnd('/');
+                var place = folder.Length > prefix.Length ? folder[prefix.Length..].TrimStart('/') : ".";
+                try
+                {
+                    Add($"s3://{bucket.Bucket}/{key}", await _objects.GetTextAsync(key, cancellationToken), place, rows, skipped);
+                }
+                catch (Exception e) when (Unreachable(e, cancellationToken)) // deleted since the listing, or not ours to read: that one only
+                {
+                    skipped.Add(($"s3://{bucket.Bucket}/{key}", e.Message));
+                }
             }
             return (rows, skipped);
         }

@@ -25,6 +25,7 @@ internal static class RunCommand
         command.Validators.Add(r =>
         {
             if (r.GetValue(restore) && r.GetValue(discard)) r.AddError("--restore-from-replica and --discard-replica-history exclude each other.");
+            if (r.GetValue(failing) < 0 || r.GetValue(count) < 0) r.AddError("--workflows and --failing must not be negative.");
         });
         command.SetAction((parse, cancel) => RunAsync(parse.GetValue(configOption), parse.GetValue(count), parse.GetValue(failing), parse.GetValue(keepRunning),
             parse.GetValue(restore) ? WhenLocalDiffers.RestoreFromReplica : parse.GetValue(discard) ? WhenLocalDiffers.DiscardReplicaHistory : null,

@@ -13,9 +13,9 @@ public static class WorkflowCodeLoader
         var full = Path.GetFullPath(assemblyPath);
         if (!File.Exists(full)) throw new InspectionException(InspectionError.NoWorkflowCode, $"Workflow assembly {full} does not exist.");
         // Its dependencies come from its own folder (its deps.json when there is one), as when it runs in its host.
-        var dependencies = new AssemblyDependencyResolver(full);
-        AssemblyLoadContext.Default.Resolving += (context, name) =>
-            (dependencies.ResolveAssemblyToPath(name) ?? Beside(full, name)) is { } path ? context.LoadFromAssemblyPath(path) : null;
+        lock (Resolvers)
+            if (Resolvers.TryAdd(full, new AssemblyDependencyResolver(full)) && Resolvers.Count == 1)
+                AssemblyLoadContext.Default.Resolving += ResolveBesideLoadedCode;
         Assembly assembly;
         try
         {
@@ -43,6 +43,17 @@ public static class WorkflowCodeLoader
             }
         if (registry.Workflows.Count == 0) throw new InspectionException(InspectionError.NoWorkflowCode, $"{full} holds no Workflow<TIn, TOut> class.");
         return registry;
+    }
+
+    private static readonly Dictionary<string, AssemblyDependencyResolver> Resolvers = new();
+
+    private static Assembly? ResolveBesideLoadedCode(AssemblyLoadContext context, AssemblyName name)
+    {
+        lock (Resolvers)
+            foreach (var (assembly, resolver) in Resolvers)
+                if ((resolver.ResolveAssemblyToPath(name) ?? Beside(assembly, name)) is { } path)
+                    return context.LoadFromAssemblyPath(path);
+        return null;
     }
 
     private static string? Beside(string assemblyPath, AssemblyName name) =>

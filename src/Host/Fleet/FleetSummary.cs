@@ -17,8 +17,9 @@ namespace Steadfast.Hosting.Fleet;
 /// <param name="LagSeconds">How old the oldest commit no replica holds was (0 when caught up).</param>
 /// <param name="Counts">Executions by status, from the journal.</param>
 /// <param name="Flagged">Ids worth a look (at most <see cref="MaxIds"/> each, newest first).</param>
+/// <param name="LastRow">The journal's newest row (its ordering): a pulled copy holding it holds everything summarized. Absent from older summaries.</param>
 public sealed record FleetSummary(int Format, string Host, string Tenant, string? Generation, DateTimeOffset WrittenAt, DateTimeOffset? LastWriteAt,
-    double? LagSeconds, FleetCounts Counts, FleetFlagged Flagged)
+    double? LagSeconds, FleetCounts Counts, FleetFlagged Flagged, long? LastRow = null)
 {
     /// <summary>The file (or object) name next to a replica.</summary>
     public const string FileName = "steadfast-summary.json";
@@ -53,7 +54,8 @@ public sealed record FleetSummary(int Format, string Host, string Tenant, string
                 return null;
             }
             var summary = document.RootElement.Deserialize<FleetSummary>(Json);
-            if (summary is null || string.IsNullOrEmpty(summary.Host) || string.IsNullOrEmpty(summary.Tenant) || summary.Counts is null || summary.Flagged is null)
+            if (summary is null || string.IsNullOrEmpty(summary.Host) || string.IsNullOrEmpty(summary.Tenant) || summary.Counts is null ||
+                summary.Flagged?.Failed is null || summary.Flagged.Stuck is null)
             {
                 problem = "incomplete summary (host, tenant, counts and flagged are required)";
                 return null;

@@ -44,7 +44,9 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (Targets.Count > 0) await TryPublishAsync(CancellationToken.None);
+        // Bounded: an unreachable bucket must not hold the host's stop (Litestream's last frames come after this).
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        if (Targets.Count > 0) await TryPublishAsync(bounded.Token);
         if (_buckets.IsValueCreated) foreach (var bucket in _buckets.Value) bucket.Dispose();
     }
 
@@ -54,7 +56,11 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
         {
             await PublishIfChangedAsync(DateTimeOffset.UtcNow, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopping, or the final summary's time is up
+        }
+        catch (Exception e)
         {
             log.SummaryFailed(e.Message); // a hint missing for a while harms nobody; the next interval tries again
         }
@@ -82,7 +88,7 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
         var summary = new FleetSummary(FleetSummary.CurrentFormat, fleet.EffectiveHostName, fleet.Tenant, generation, now, overview.LastWriteAt,
             replication.Lag?.TotalSeconds,
             new FleetCounts(overview.Running, overview.Completed, overview.Failed, overview.Cancelled),
-            new FleetFlagged(overview.FailedIds, overview.StuckIds));
+            new FleetFlagged(overview.FailedIds, overview.StuckIds), overview.LastRow);
         var json = summary.ToJson();
         foreach (var replica in Targets.Where(r => r.Type == "file"))
         {

@@ -49,19 +49,30 @@ public sealed class S3Objects : IDisposable
             BucketName = Bucket, Key = key, ContentBody = text, ContentType = "application/json", UseChunkEncoding = false,
         }, cancellationToken);
 
-    /// <summary>The keys under <paramref name="prefix"/> whose last segment is <paramref name="fileName"/>.</summary>
-    public async Task<List<string>> FindAsync(string prefix, string fileName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The keys named <paramref name="fileName"/> under <paramref name="prefix"/>, at most <paramref name="depth"/> folders
+    /// down. The walk lists one folder level at a time (delimiter <c>/</c>) and never enters <c>generations/</c>, where
+    /// Litestream keeps a replica's snapshots and WAL segments: a busy fleet has millions of those objects.
+    /// </summary>
+    public async Task<List<string>> FindAsync(string prefix, string fileName, int depth, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix.Length == 0 ? null : prefix.TrimEnd('/') + "/" };
-        ListObjectsV2Response page;
-        do
+        var folders = new Queue<(string Prefix, int Depth)>([(prefix.Trim('/').Length == 0 ? "" : prefix.Trim('/') + "/", 0)]);
+        while (folders.TryDequeue(out var folder))
         {
-            page = await _client.ListObjectsV2Async(request, cancellationToken);
-            keys.AddRange((page.S3Objects ?? []).Select(o => o.Key).Where(k => k == fileName || k.EndsWith("/" + fileName, StringComparison.Ordinal)));
-            request.ContinuationToken = page.NextContinuationToken;
+            var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = folder.Prefix, Delimiter = "/" };
+            ListObjectsV2Response page;
+            do
+            {
+                page = await _client.ListObjectsV2Async(request, cancellationToken);
+                keys.AddRange((page.S3Objects ?? []).Select(o => o.Key).Where(k => k == folder.Prefix + fileName));
+                if (folder.Depth < depth)
+                    foreach (var sub in page.CommonPrefixes ?? [])
+                        if (!sub.EndsWith("/generations/", StringComparison.Ordinal) && sub != "generations/") folders.Enqueue((sub, folder.Depth + 1));
+                request.ContinuationToken = page.NextContinuationToken;
+            }
+            while (page.IsTruncated == true);
         }
-        while (page.IsTruncated == true);
         return keys;
     }
 
