@@ -88,6 +88,10 @@ public sealed class TenantSpec : IDisposable
                 await client.StartAsync($"{tenant}-1", nameof(FleetSpec.Quick), i);
                 Assert.Equal(ExecutionStatus.Completed, (await client.WaitAsync($"{tenant}-1", TimeSpan.FromSeconds(20))).Status);
             }
+            // One Litestream process replicates all three tenants; the default journal has its own.
+            await Until(() => Task.FromResult(LitestreamProcesses.Replicating(Path.Combine(Data, "litestream-tenants.yml")).Count == 1), "the tenants' Litestream");
+            Assert.Single(LitestreamProcesses.Replicating(Path.Combine(Data, "litestream.yml")));
+            Assert.Empty(LitestreamProcesses.Replicating(Path.Combine(Data, "litestream-alpha.yml")));
             // One tenant's ids are not another's.
             Assert.Equal(ExecutionStatus.NotFound, (await tenants.Client("alpha").GetStatusAsync("beta-1")).Status);
             await host.StopAsync();

@@ -9,7 +9,7 @@ namespace Steadfast.Hosting;
 /// <summary>
 /// The tenants' journal files before and after Akka, as <see cref="LitestreamSupervisor"/> and
 /// <see cref="FleetSummaryPublisher"/> do for the default journal: each tenant's file is restored when missing, checked,
-/// prepared and replicated on its own. A tenant that fails any of that is faulted alone (its file left as it was, the
+/// prepared and replicated on its own, by one Litestream process for all tenants (<see cref="SharedLitestream"/>). A tenant that fails any of that is faulted alone (its file left as it was, the
 /// reason logged and answered to its callers); the host and the other tenants start.
 /// </summary>
 public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory loggers) : IHostedService
@@ -17,6 +17,10 @@ public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory logg
     private readonly ConcurrentDictionary<string, (LitestreamSupervisor Replication, FleetSummaryPublisher Summary)> _running = new();
     private readonly ConcurrentDictionary<string, string> _faults = new();
     private readonly ILogger _log = loggers.CreateLogger<TenantJournals>();
+
+    // One Litestream process replicates every tenant (data/litestream-tenants.yml); the default journal keeps its own.
+    private readonly Lazy<SharedLitestream> _shared = new(() => new SharedLitestream(LitestreamBinary.Find(options.Replication.LitestreamPath),
+        Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, "litestream-tenants.yml"), loggers.CreateLogger<SharedLitestream>()));
 
     /// <summary>Why a configured tenant's journal could not be opened, by tenant (after <see cref="StartAsync"/>).</summary>
     public IReadOnlyDictionary<string, string> Faults => _faults;
@@ -32,7 +36,10 @@ public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory logg
     internal async Task<string?> StartTenantAsync(string tenant, CancellationToken cancellationToken)
     {
         var tenantOptions = options.ForTenant(tenant);
-        var replication = new LitestreamSupervisor(tenantOptions, loggers.CreateLogger<LitestreamSupervisor>());
+        var replication = new LitestreamSupervisor(tenantOptions, loggers.CreateLogger<LitestreamSupervisor>())
+        {
+            Shared = options.Replication.Enabled ? _shared.Value : null,
+        };
         try
         {
             await replication.StartAsync(cancellationToken);
@@ -63,7 +70,10 @@ public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory logg
         await running.Replication.StopAsync(cancellationToken);
     }
 
-    /// <summary>After Akka has stopped (registered before it): every tenant still running.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken) =>
+    /// <summary>After Akka has stopped (registered before it): every tenant still running, then the shared Litestream.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
         await Task.WhenAll(_running.Keys.ToList().Select(tenant => StopTenantAsync(tenant, cancellationToken)));
+        if (_shared.IsValueCreated) await _shared.Value.DisposeAsync();
+    }
 }

@@ -26,8 +26,8 @@ public sealed partial class Litestream
 
     /// <summary>
     /// Finds the binary and writes the config next to the journal (<c>litestream.yml</c>; a tenant's
-    /// <c>litestream-&lt;tenant&gt;.yml</c>: one Litestream process per journal, so that a tenant's replication starts, fails
-    /// and stops with it alone).
+    /// <c>litestream-&lt;tenant&gt;.yml</c>, for its restore and status commands: its replication runs in the tenants'
+    /// shared process, <see cref="SharedLitestream"/>).
     /// </summary>
     public static Litestream For(SteadfastOptions options)
     {

@@ -58,11 +58,20 @@ public static class LitestreamConfig
     }
 
     /// <summary>Litestream's YAML for one database. Values are JSON strings, which YAML reads as plain scalars; no secrets.</summary>
-    public static string Render(string databasePath, ReplicationOptions o)
+    public static string Render(string databasePath, ReplicationOptions o) => Render([(databasePath, o)]);
+
+    /// <summary>Litestream's YAML for several databases (each with its own replicas), replicated by one process.</summary>
+    public static string Render(IEnumerable<(string DatabasePath, ReplicationOptions Options)> databases)
     {
         var y = new StringBuilder();
         y.AppendLine("# Rendered by Steadfast from its host options; edits are overwritten at the next start.");
         y.AppendLine("dbs:");
+        foreach (var (databasePath, o) in databases) RenderDatabase(y, databasePath, o);
+        return y.ToString();
+    }
+
+    private static void RenderDatabase(StringBuilder y, string databasePath, ReplicationOptions o)
+    {
         y.AppendLine($"  - path: {Q(databasePath)}");
         y.AppendLine($"    monitor-interval: {GoDuration.Format(o.MonitorInterval)}");
         y.AppendLine("    replicas:");
@@ -83,7 +92,6 @@ public static class LitestreamConfig
             y.AppendLine($"        snapshot-interval: {GoDuration.Format(o.SnapshotInterval)}");
             y.AppendLine($"        retention: {GoDuration.Format(o.Retention)}");
         }
-        return y.ToString();
     }
 
     private static bool Has(string variable) => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable));

@@ -18,6 +18,12 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
     private ReplicationWatermark? _watermark;
     private ShippedPositions? _shipped;
 
+    /// <summary>
+    /// The process that replicates this journal together with others (a host's tenants), or null for a process of its
+    /// own. Restore, checks, preparation, lag and status stay this journal's own either way.
+    /// </summary>
+    internal SharedLitestream? Shared { get; init; }
+
     /// <summary>The age of the oldest commit not yet on a replica (zero when caught up); null when replication is off.</summary>
     public TimeSpan? Lag => _watermark?.Lag;
 
@@ -53,8 +59,9 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             }
         }
         JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
-        // A host killed with SIGKILL leaves its Litestream running; two replicating one file would fight.
-        foreach (var stale in LitestreamProcesses.Replicating(_litestream.ConfigPath))
+        // A host killed with SIGKILL leaves its Litestream running; two replicating one file would fight. (A shared
+        // process's leftover is stopped by SharedLitestream.)
+        foreach (var stale in Shared is null ? LitestreamProcesses.Replicating(_litestream.ConfigPath) : [])
         {
             log.StoppingLeftover(stale);
             try
@@ -119,6 +126,11 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (Shared is { } shared)
+        {
+            await ReplicateSharedAsync(shared, stoppingToken);
+            return;
+        }
         var litestream = _litestream!;
         var backoff = TimeSpan.FromSeconds(1);
         var statusLoop = CheckStatusAsync(litestream, stoppingToken);
@@ -176,6 +188,52 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         }
         await statusLoop.ContinueWith(_ => { }, TaskScheduler.Default);
         _watermark?.Unregister(); // after Litestream's last frames: what no replica confirmed is never acknowledged
+        ReplicationStatusFile.Delete(options.DatabasePath);
+    }
+
+    /// <summary>
+    /// This journal's part of a shared process: its shipped positions from the lines that name it, then at stop its last
+    /// frames (as a process of its own would: waiting for a first sync when something is at stake) before it leaves.
+    /// </summary>
+    private async Task ReplicateSharedAsync(SharedLitestream shared, CancellationToken stoppingToken)
+    {
+        var shippedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        shared.Register(options.DatabasePath, options.Replication, line =>
+        {
+            if (line.Contains("msg=\"wal segment written\"", StringComparison.Ordinal) || line.Contains("msg=\"snapshot written\"", StringComparison.Ordinal))
+                shippedOnce.TrySetResult();
+            try
+            {
+                if (_shipped!.FromLogLine(line) is { } shipped) _watermark!.Shipped(shipped);
+            }
+            catch (Exception e) when (e is IOException or FormatException or OverflowException or UnauthorizedAccessException)
+            {
+                log.UnreadableShippedPosition(e.Message);
+            }
+        });
+        var statusLoop = CheckStatusAsync(_litestream!, stoppingToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            var firstSync = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks,
+                (2 * (options.Replication.MonitorInterval + options.Replication.SyncInterval) + TimeSpan.FromSeconds(5)).Ticks));
+            var generationRecord = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, $".{Path.GetFileName(options.DatabasePath)}-litestream", "generation");
+            try
+            {
+                if (!File.Exists(generationRecord) || _watermark!.PendingCommits > 0) await shippedOnce.Task.WaitAsync(firstSync, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                log.ShippedNothing(0, firstSync);
+            }
+        }
+        await shared.UnregisterAsync(options.DatabasePath).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None)
+            .ContinueWith(_ => { }, TaskScheduler.Default); // the process restarts without it; its SIGTERM shipped the last frames
+        await statusLoop.ContinueWith(_ => { }, TaskScheduler.Default);
+        _watermark?.Unregister();
         ReplicationStatusFile.Delete(options.DatabasePath);
     }
 
