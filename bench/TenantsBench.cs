@@ -12,8 +12,8 @@ namespace Steadfast.Bench;
 
 /// <summary>
 /// <c>steadfast bench --workload tenants [--workflows N]</c>: one host serving 1, 10 and 100 tenants, each with its own
-/// journal, router and Litestream process replicating to a file replica: time to start, memory of the host and of the
-/// Litestream processes, and W1-style throughput of N three-step workflows spread evenly over the tenants; the same
+/// journal and router, all replicated to a file replica by the tenants' Litestream process: time to start, memory of the
+/// host and of the Litestream processes, and W1-style throughput of N three-step workflows spread evenly over the tenants; the same
 /// without replication (<c>t&lt;n&gt;_local_*</c>) tells the journals' cost from the Litestream processes'.
 /// </summary>
 internal static class TenantsBench
@@ -58,7 +58,8 @@ internal static class TenantsBench
 
         GC.Collect();
         var hostMb = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
-        var litestreamMb = names.Sum(t => LitestreamProcesses.Replicating(System.IO.Path.Combine(scratch.Path, $"litestream-{t}.yml")).Sum(RssMb));
+        var litestreamMb = new[] { "litestream.yml", "litestream-tenants.yml" }
+            .Sum(config => LitestreamProcesses.Replicating(System.IO.Path.Combine(scratch.Path, config)).Sum(RssMb)); // the default journal's and the tenants' process
         clock.Restart();
         await host.StopAsync(cancel); // drains every tenant, then each Litestream ships its last frames
         var stopped = clock.Elapsed;

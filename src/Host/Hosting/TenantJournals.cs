@@ -12,7 +12,7 @@ namespace Steadfast.Hosting;
 /// prepared and replicated on its own, by one Litestream process for all tenants (<see cref="SharedLitestream"/>). A tenant that fails any of that is faulted alone (its file left as it was, the
 /// reason logged and answered to its callers); the host and the other tenants start.
 /// </summary>
-public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory loggers) : IHostedService
+public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, (LitestreamSupervisor Replication, FleetSummaryPublisher Summary)> _running = new();
     private readonly ConcurrentDictionary<string, string> _faults = new();
@@ -73,7 +73,14 @@ public sealed class TenantJournals(SteadfastOptions options, ILoggerFactory logg
     /// <summary>After Akka has stopped (registered before it): every tenant still running, then the shared Litestream.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_shared.IsValueCreated) _shared.Value.Close(); // each tenant ships what is at stake, then one SIGTERM ships the rest
         await Task.WhenAll(_running.Keys.ToList().Select(tenant => StopTenantAsync(tenant, cancellationToken)));
+        if (_shared.IsValueCreated) await _shared.Value.DisposeAsync();
+    }
+
+    /// <summary>A host disposed without being stopped (a failed start, a test) must not leave the tenants' Litestream running.</summary>
+    public async ValueTask DisposeAsync()
+    {
         if (_shared.IsValueCreated) await _shared.Value.DisposeAsync();
     }
 }

@@ -13,6 +13,9 @@ namespace Steadfast.Hosting.Replication;
 public sealed partial class SharedLitestream(string binary, string configPath, ILogger log) : IAsyncDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(10);
+    private long _changes;
+    private bool _closing;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, (ReplicationOptions Options, Action<string> OnLine)> _journals = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -30,6 +33,7 @@ public sealed partial class SharedLitestream(string binary, string configPath, I
         {
             _journals[databasePath] = (options, onLine);
             _loop ??= Task.Run(RunAsync);
+            _changes++;
             _changed.TrySetResult();
         }
     }
@@ -39,7 +43,8 @@ public sealed partial class SharedLitestream(string binary, string configPath, I
     {
         lock (_journals)
         {
-            if (!_journals.Remove(databasePath)) return Task.CompletedTask;
+            if (!_journals.Remove(databasePath) || _closing) return Task.CompletedTask; // closing: one SIGTERM for all, at DisposeAsync
+            _changes++;
             _changed.TrySetResult();
             return _processStopped.Task;
         }
@@ -69,7 +74,7 @@ public sealed partial class SharedLitestream(string binary, string configPath, I
             lock (_journals) changed = _journals.Count == 0 ? _changed.Task : Task.CompletedTask;
             await Task.WhenAny(changed, stopped); // nothing to replicate: wait for a journal
             if (_stopping.IsCancellationRequested) break;
-            await Task.WhenAny(Task.Delay(Settle), stopped); // joins and leaves come in bursts (a host starting its tenants): one restart for all
+            await SettledAsync(stopped); // joins and leaves come in bursts (a host starting its tenants): one restart for all
             List<KeyValuePair<string, (ReplicationOptions Options, Action<string> OnLine)>> journals;
             lock (_journals)
             {
@@ -102,6 +107,19 @@ public sealed partial class SharedLitestream(string binary, string configPath, I
         }
     }
 
+    /// <summary>Until no journal joined or left for <see cref="Settle"/> (at most <see cref="MaxSettle"/>).</summary>
+    private async Task SettledAsync(Task stopped)
+    {
+        for (var deadline = DateTime.UtcNow + MaxSettle; DateTime.UtcNow < deadline && !_stopping.IsCancellationRequested;)
+        {
+            long before;
+            lock (_journals) before = _changes;
+            await Task.WhenAny(Task.Delay(Settle), stopped);
+            lock (_journals)
+                if (_changes == before) return;
+        }
+    }
+
     private void Route(string line, Dictionary<string, Action<string>> routes)
     {
         LitestreamProcess.Forward(log, line);
@@ -118,9 +136,16 @@ public sealed partial class SharedLitestream(string binary, string configPath, I
         File.Move(temp, configPath, overwrite: true);
     }
 
+    /// <summary>The host is stopping: journals leaving from now on do not restart the process; <see cref="DisposeAsync"/> stops it once for all.</summary>
+    public void Close()
+    {
+        lock (_journals) _closing = true;
+    }
+
     /// <summary>Stops the process (every journal's last frames shipped) and the loop.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopping.IsCancellationRequested) return;
         _stopping.Cancel();
         if (_loop is { } loop) await loop;
     }
