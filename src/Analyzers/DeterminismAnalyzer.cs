@@ -58,11 +58,12 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             if (start.Compilation.GetTypeByMetadataName("Steadfast.Runtime.Workflow`2") is not { } workflow) return;
-            start.RegisterOperationAction(c => { if (InWorkflow(c, workflow)) Check(c, ((IPropertyReferenceOperation)c.Operation).Property); },
+            var activity = start.Compilation.GetTypeByMetadataName("Steadfast.Runtime.Activity`2");
+            start.RegisterOperationAction(c => { if (InWorkflow(c, workflow, activity)) Check(c, ((IPropertyReferenceOperation)c.Operation).Property); },
                 OperationKind.PropertyReference);
-            start.RegisterOperationAction(c => { if (InWorkflow(c, workflow)) CheckInvocation(c, (IInvocationOperation)c.Operation); },
+            start.RegisterOperationAction(c => { if (InWorkflow(c, workflow, activity)) CheckInvocation(c, (IInvocationOperation)c.Operation); },
                 OperationKind.Invocation);
-            start.RegisterOperationAction(c => { if (InWorkflow(c, workflow)) CheckCreation(c, (IObjectCreationOperation)c.Operation); },
+            start.RegisterOperationAction(c => { if (InWorkflow(c, workflow, activity)) CheckCreation(c, (IObjectCreationOperation)c.Operation); },
                 OperationKind.ObjectCreation);
         });
     }
@@ -114,19 +115,31 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
     {
         if (creation.Type is not INamedTypeSymbol created) return;
         var type = Name(created);
-        if (type == "System.Random") Report(c, Randomness, "new Random");
+        if (type == "System.Random" && creation.Arguments.Length == 0) Report(c, Randomness, "new Random"); // a seeded one repeats itself
         else if (type == "System.Threading.Thread") Report(c, ForeignThread, "new Thread");
         else if (type is "System.Threading.Timer" or "System.Timers.Timer" or "System.Threading.PeriodicTimer") Report(c, ForeignWait, $"new {created.Name}");
         else if (IoTypes.Contains(type)) Report(c, InputOutput, $"new {created.Name}");
     }
 
-    /// <summary>True when the operation's code belongs to a workflow class or to a type nested in one.</summary>
-    private static bool InWorkflow(OperationAnalysisContext c, INamedTypeSymbol workflow)
+    /// <summary>
+    /// True when the operation's code belongs to a workflow class or to a type nested in one, short of an activity
+    /// nested there (activities are where side effects belong).
+    /// </summary>
+    private static bool InWorkflow(OperationAnalysisContext c, INamedTypeSymbol workflow, INamedTypeSymbol? activity)
     {
         for (var type = c.ContainingSymbol.ContainingType; type is not null; type = type.ContainingType)
-            for (var b = type.BaseType; b is not null; b = b.BaseType)
-                if (SymbolEqualityComparer.Default.Equals(b.OriginalDefinition, workflow))
-                    return true;
+        {
+            if (Derives(type, activity)) return false;
+            if (Derives(type, workflow)) return true;
+        }
+        return false;
+    }
+
+    private static bool Derives(INamedTypeSymbol type, INamedTypeSymbol? generic)
+    {
+        for (var b = type.BaseType; b is not null && generic is not null; b = b.BaseType)
+            if (SymbolEqualityComparer.Default.Equals(b.OriginalDefinition, generic))
+                return true;
         return false;
     }
 

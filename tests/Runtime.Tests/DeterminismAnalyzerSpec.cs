@@ -125,4 +125,23 @@ public sealed class DeterminismAnalyzerSpec
 
         Assert.Equal([("STF0001", "public static string Stamp() => DateTime.Now.ToString();")], found);
     }
+
+    [Fact]
+    public async Task A_seeded_Random_and_an_activity_nested_in_a_workflow_should_not_be_flagged()
+    {
+        var found = await Analyze("""
+            public sealed class WithItsActivity : Workflow<int, int>
+            {
+                public override Task<int> RunAsync(WorkflowContext ctx, int input) => Task.FromResult(new Random(input).Next());
+
+                public sealed class Fetch : Activity<int, string>
+                {
+                    public override Task<string> ExecuteAsync(int input, ActivityExecutionContext context) =>
+                        Task.FromResult($"{DateTime.UtcNow}{System.IO.File.Exists("x")}");
+                }
+            }
+            """);
+
+        Assert.Empty(found);
+    }
 }

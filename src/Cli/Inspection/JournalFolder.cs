@@ -24,9 +24,9 @@ internal static class JournalFolder
             {
                 opened.Add((Path.GetFileName(file), JournalReader.Open(file)));
             }
-            catch (JournalReadException e)
+            catch (Exception e) when (e is JournalReadException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
             {
-                Console.Error.WriteLine($"skipped {file}: {e.Message}");
+                Console.Error.WriteLine($"skipped {file}: {e.Message}"); // one unreadable file does not hide the others
             }
         }
         return opened.Count > 0

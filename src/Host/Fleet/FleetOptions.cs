@@ -31,7 +31,8 @@ public sealed class FleetOptions
 
     internal IEnumerable<string> Validate()
     {
-        if (SummaryInterval <= TimeSpan.Zero) yield return $"Steadfast:Fleet:SummaryInterval must be positive, got {SummaryInterval}.";
+        if (SummaryInterval <= TimeSpan.Zero || SummaryInterval > TimeSpan.FromHours(1))
+            yield return $"Steadfast:Fleet:SummaryInterval must be more than 0 and at most 1 hour (the summary is refreshed at least every ten intervals), got {SummaryInterval}.";
         if (StuckAfter <= TimeSpan.Zero) yield return $"Steadfast:Fleet:StuckAfter must be positive, got {StuckAfter}.";
         if (string.IsNullOrWhiteSpace(Tenant) || Tenant.Length > 128) yield return $"Steadfast:Fleet:Tenant must be 1 to 128 characters, got '{Tenant}'.";
     }
