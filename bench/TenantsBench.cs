@@ -58,12 +58,17 @@ internal static class TenantsBench
 
         GC.Collect();
         var hostMb = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
+        Console.Error.WriteLine($"  managed heap after the run: {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:0} MB");
         var litestreamMb = new[] { "litestream.yml", "litestream-tenants.yml" }
             .Sum(config => LitestreamProcesses.Replicating(System.IO.Path.Combine(scratch.Path, config)).Sum(RssMb)); // the default journal's and the tenants' process
         clock.Restart();
         await host.StopAsync(cancel); // drains every tenant, then each Litestream ships its last frames
         var stopped = clock.Elapsed;
         SqliteConnection.ClearAllPools();
+        host.Dispose();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Console.Error.WriteLine($"  managed heap after the host is gone: {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:0} MB");
 
         var key = replicated ? $"t{tenants}" : $"t{tenants}_local";
         figures.Add($"{key}_start_ms", started.TotalMilliseconds);
