@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-litestream.sh
 bash scripts/install-swift.sh   # S3-compatible server for the replication tests (apt, needs root)
+bash scripts/install-postgres.sh  # PostgreSQL 15 for the PostgreSQL storage specs (apt, needs root; scripts/postgres.sh runs it)
 dotnet build Actors.sln -c Release -nologo -v quiet
 status=0
 for project in tests/Runtime.Tests tests/Actors.Tests tests/Host.Tests tests/EndToEnd.Tests; do

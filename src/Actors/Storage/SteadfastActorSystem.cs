@@ -21,6 +21,10 @@ public static class SteadfastActorSystem
     public static Config Config(string databasePath) =>
         StorageConfig.ForSqlite(databasePath).WithFallback(Serializer).WithFallback(SteadfastSettings.Reference);
 
+    /// <summary>The configuration for a journal on PostgreSQL (<paramref name="connectionString"/>), over Steadfast's defaults; no setup is needed.</summary>
+    public static Config PostgreSqlConfig(string connectionString) =>
+        PostgreSqlJournal.Config(connectionString).WithFallback(Serializer).WithFallback(SteadfastSettings.Reference);
+
     /// <summary>The setups to add to the actor system: the plugins' connection options for every journal known at start.</summary>
     public static IReadOnlyList<Setup> Setups(string databasePath, IEnumerable<TenantJournal>? tenants = null) =>
         [StorageConfig.SqliteSetup([TenantJournal.Default(databasePath), .. tenants ?? []])];
@@ -48,6 +52,13 @@ public static class SteadfastActorSystem
     /// <summary>Starts the router for the default journal at <paramref name="databasePath"/>; its <c>PreStart</c> starts the journal plugins.</summary>
     public static IActorRef StartRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, string databasePath) =>
         StartRouter(system, registry, services, TenantJournal.Default(databasePath));
+
+    /// <summary>Starts the router of the default journal on PostgreSQL.</summary>
+    public static IActorRef StartPostgreSqlRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, string connectionString)
+    {
+        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, static () => { }); // see StartRouter
+        return system.ActorOf(WorkflowRouter.Props(registry, SteadfastSettings.From(system.Settings.Config), services, PostgreSqlJournal.Reads(connectionString)), RouterName);
+    }
 
     /// <summary>Starts the router of <paramref name="journal"/> (<see cref="TenantJournal.RouterName"/>), whose workflows write to its plugins.</summary>
     public static IActorRef StartRouter(ActorSystem system, SteadfastRegistry registry, IServiceProvider services, TenantJournal journal)

@@ -13,13 +13,13 @@ namespace Steadfast.Hosting.Fleet;
 /// </summary>
 public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSupervisor replication, ILogger<FleetSummaryPublisher> log) : BackgroundService
 {
-    private readonly Lazy<List<S3Objects>> _buckets = new(() => options.Replication.Enabled
+    private readonly Lazy<List<S3Objects>> _buckets = new(() => options.Replication.Enabled && !options.Storage.IsPostgreSql
         ? options.Replication.Replicas.Where(r => r.Type == "s3").Select(r => new S3Objects(r)).ToList() : []);
     private (long Row, string? Generation) _published = (-1, null);
     private DateTimeOffset _publishedAt;
 
     /// <summary>The replicas a summary is written next to (all of them, file and s3).</summary>
-    public IReadOnlyList<ReplicaOptions> Targets { get; } = options.Replication.Enabled ? options.Replication.Replicas : [];
+    public IReadOnlyList<ReplicaOptions> Targets { get; } = options.Replication.Enabled && !options.Storage.IsPostgreSql ? options.Replication.Replicas : [];
 
     /// <summary>The key of a summary next to an S3 replica at <paramref name="prefix"/>.</summary>
     public static string KeyFor(string? prefix) => string.IsNullOrEmpty(prefix) ? FleetSummary.FileName : $"{prefix.TrimEnd('/')}/{FleetSummary.FileName}";

@@ -19,6 +19,7 @@ public sealed class DiskSpaceWatch(SteadfastOptions options, IRequiredActor<Work
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.Storage.IsPostgreSql) return; // the journal is not on this machine's disk
         var folder = Path.GetDirectoryName(options.DatabasePath)!;
         var minimumMegabytes = options.MinFreeDiskMegabytes ?? DefaultMegabytes(folder);
         var minimum = minimumMegabytes * 1024L * 1024;

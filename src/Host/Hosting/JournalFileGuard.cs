@@ -38,6 +38,7 @@ public sealed class JournalFileGuard(SteadfastOptions options, SteadfastTenants 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.Storage.IsPostgreSql) return; // no file to watch
         using var timer = new PeriodicTimer(Interval);
         try
         {

@@ -29,15 +29,21 @@ public static class SteadfastHostingExtensions
         options.Validate();
         if (options.AkkaConfigFile is { } overrides)
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(overrides)), HoconAddMode.Prepend);
+        var postgreSql = options.Storage.IsPostgreSql ? options.Storage.EffectiveConnectionString : null;
         var tenantJournals = options.Journals.Where(j => j.Tenant is not null).ToList();
-        builder.AddHocon(SteadfastActorSystem.Config(options.DatabasePath), HoconAddMode.Append);
-        foreach (var setup in SteadfastActorSystem.Setups(options.DatabasePath, tenantJournals)) builder.AddSetup(setup);
+        if (postgreSql is not null) builder.AddHocon(SteadfastActorSystem.PostgreSqlConfig(postgreSql), HoconAddMode.Append);
+        else
+        {
+            builder.AddHocon(SteadfastActorSystem.Config(options.DatabasePath), HoconAddMode.Append);
+            foreach (var setup in SteadfastActorSystem.Setups(options.DatabasePath, tenantJournals)) builder.AddSetup(setup);
+        }
         builder.WithActors((system, actors, resolver) =>
         {
-            if (!journalPrepared) JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
+            if (!journalPrepared && postgreSql is null) JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
             var settings = SteadfastSettings.From(system.Settings.Config);
             var services = resolver.GetService<IServiceProvider>();
-            var workflows = SteadfastActorSystem.StartRouter(system, registry, services, options.DatabasePath);
+            var workflows = postgreSql is not null ? SteadfastActorSystem.StartPostgreSqlRouter(system, registry, services, postgreSql)
+                : SteadfastActorSystem.StartRouter(system, registry, services, options.DatabasePath);
             actors.Register<WorkflowRouter>(workflows);
             // Tenants: each its own router (or, when its file cannot be opened, a stand-in that answers why). Without
             // AddSteadfast/AddWorkflowClient nobody asks for SteadfastTenants: the routers still run, by name.

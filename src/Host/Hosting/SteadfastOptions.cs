@@ -37,6 +37,9 @@ public sealed class SteadfastOptions
     /// </summary>
     public List<string> Tenants { get; set; } = [];
 
+    /// <summary>Where the journal lives: the SQLite file (default) or PostgreSQL.</summary>
+    public StorageOptions Storage { get; set; } = new();
+
     /// <summary>Litestream replication of the journal.</summary>
     public ReplicationOptions Replication { get; set; } = new();
 
@@ -89,7 +92,8 @@ public sealed class SteadfastOptions
             if (TenantProblem(tenant) is { } problem) errors.Add($"Steadfast:Tenants: {problem}");
             else if (!tenants.Add(tenant)) errors.Add($"Steadfast:Tenants: '{tenant}' is listed twice.");
         }
-        errors.AddRange(LitestreamConfig.Validate(Replication));
+        errors.AddRange(Storage.Validate(this));
+        if (!Storage.IsPostgreSql) errors.AddRange(LitestreamConfig.Validate(Replication)); // Litestream replicates SQLite files only
         errors.AddRange(Fleet.Validate());
         if (errors.Count > 0) throw new OptionsValidationException(errors);
         return this;

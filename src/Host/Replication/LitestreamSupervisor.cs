@@ -31,6 +31,11 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var replication = options.Replication;
+        if (options.Storage.IsPostgreSql) // no file to restore, prepare or replicate
+        {
+            if (replication.Enabled) log.OffOnPostgreSql();
+            return;
+        }
         if (!replication.Enabled)
         {
             log.ReplicationOff(options.DatabasePath);

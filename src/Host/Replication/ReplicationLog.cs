@@ -67,4 +67,8 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(Message = "litestream: {Line}")]
     public static partial void Litestream(this ILogger log, LogLevel level, string line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The journal is on PostgreSQL: Litestream replication (Steadfast:Replication) is for the SQLite journal and is off. " +
+                                                       "A second copy of a PostgreSQL journal is PostgreSQL's own replication.")]
+    public static partial void OffOnPostgreSql(this ILogger log);
 }

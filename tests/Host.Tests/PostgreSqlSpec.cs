@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Steadfast.Actors;
+using Steadfast.Actors.Serialization;
+using Steadfast.Hosting;
+using Steadfast.Hosting.Replication;
+using Steadfast.Runtime;
+
+namespace Steadfast.Host.Tests;
+
+/// <summary>
+/// The journal on a real PostgreSQL 15 (issue 17, first slice): the same plugin with the PostgreSQL provider, the
+/// schema created on first start, unfinished workflows resumed by the next host with no step run twice.
+/// </summary>
+public sealed class PostgreSqlSpec(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "steadfast-pg", Guid.NewGuid().ToString("N"));
+
+    private IHost StartHost(string connectionString)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSteadfast(new SteadfastOptions
+        {
+            DataDirectory = _dir,
+            Storage = new StorageOptions { Provider = StorageOptions.PostgreSql, ConnectionString = connectionString },
+            // On in the shipped configuration: with PostgreSQL it is off, with a warning, not an error.
+            Replication = new ReplicationOptions { Enabled = true, Replicas = [new ReplicaOptions { Type = "file", Path = Path.Combine(_dir, "replica") }] },
+        }, new SteadfastRegistry().AddWorkflow<FleetSpec.Quick>().AddWorkflow<TenantSpec.Handover>().AddActivity<TenantSpec.CountedStep>(),
+            clientTimeout: TimeSpan.FromSeconds(30));
+        var host = builder.Build();
+        host.Start();
+        return host;
+    }
+
+    [Fact]
+    public async Task Workflows_on_postgresql_should_resume_on_the_next_host_with_no_step_run_twice()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var ids = Enumerable.Range(0, 20).Select(i => $"pg-{i}-{Guid.NewGuid():N}").ToList();
+        using (var first = StartHost(database))
+        {
+            var client = first.Services.GetRequiredService<WorkflowClient>();
+            await Task.WhenAll(ids.Select((id, i) => client.StartAsync(id, nameof(TenantSpec.Handover), i)));
+            await client.StartAsync("pg-quick", nameof(FleetSpec.Quick), 41);
+            Assert.Equal("42", (await client.WaitAsync("pg-quick", TimeSpan.FromSeconds(30))).ResultJson);
+            foreach (var id in ids)
+                for (var deadline = DateTime.UtcNow.AddSeconds(30); !(await client.GetStatusAsync(id)).WaitingOn.Any(w => w.Contains("go"));)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"{id} did not reach its signal");
+                    await Task.Delay(100);
+                }
+            Assert.Null(first.Services.GetRequiredService<LitestreamSupervisor>().Lag); // no Litestream on PostgreSQL
+            await first.StopAsync();
+        }
+        Assert.False(Directory.Exists(Path.Combine(_dir, "replica")));
+
+        using var second = StartHost(database); // resumes the 20 from PostgreSQL
+        var resumed = second.Services.GetRequiredService<WorkflowClient>();
+        var atStart = await resumed.GetRuntimeStatsAsync();
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !atStart.ResumeDone && DateTime.UtcNow < deadline; atStart = await resumed.GetRuntimeStatsAsync())
+            await Task.Delay(100);
+        Assert.Equal(20, atStart.DormantWorkflows); // found by the lifecycle-index query: unfinished, their newest row tagged waiting-for-signal
+        await Task.WhenAll(ids.Select(id => resumed.SignalAsync(id, "go", 1000)));
+        var done = await Task.WhenAll(ids.Select(id => resumed.WaitAsync(id, TimeSpan.FromSeconds(30))));
+        var stats = await resumed.GetRuntimeStatsAsync();
+        await second.StopAsync();
+
+        Assert.All(done, s => Assert.Equal(ExecutionStatus.Completed, s.Status));
+        Assert.Equal(ids.Select((_, i) => (i * 10 + 1000).ToString()), done.Select(s => s.ResultJson));
+        Assert.All(ids, id => Assert.Equal(1, TenantSpec.CountedStep.Runs[id])); // journaled before the stop: not run again
+        Assert.True(stats.ResumeDone);
+        await using var db = new NpgsqlConnection(database);
+        await db.OpenAsync();
+        await using var rows = db.CreateCommand();
+        rows.CommandText = "SELECT COUNT(*) FILTER (WHERE manifest = 'WorkflowStarted.v1'), COUNT(DISTINCT identifier), MIN(identifier) FROM journal";
+        await using var reader = await rows.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((21L, 1L, (long)SteadfastSerializer.Id), (reader.GetInt64(0), reader.GetInt64(1), Convert.ToInt64(reader.GetValue(2))));
+    }
+
+    [Fact]
+    public void PostgreSql_without_a_connection_string_or_with_tenants_should_be_refused()
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => new SteadfastOptions
+        {
+            Storage = new StorageOptions { Provider = StorageOptions.PostgreSql }, Tenants = ["acme"],
+        }.Validate());
+        Assert.Contains(e.Errors, m => m.Contains("no connection string is set"));
+        Assert.Contains(e.Errors, m => m.Contains("cannot be combined"));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
