@@ -12,6 +12,9 @@ namespace Steadfast.Bench;
 /// <summary>What the benchmark workloads share: the host they run, result checks, scratch folders.</summary>
 internal static class BenchSupport
 {
+    /// <summary>The PostgreSQL connection string the bench's hosts use instead of the SQLite file, or null.</summary>
+    public static string? OnPostgres => Environment.GetEnvironmentVariable("STEADFAST_BENCH_POSTGRES") is { Length: > 0 } cs ? cs : null;
+
     /// <summary>A Steadfast host on <paramref name="dataDirectory"/> with the bench workflows; <paramref name="hocon"/> overrides engine settings.</summary>
     public static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null, string? hocon = null, string? configFile = null,
         bool acknowledgeAfterReplicated = false)
@@ -25,6 +28,8 @@ internal static class BenchSupport
             options.AkkaConfigFile = Path.Combine(dataDirectory, "bench.conf");
             File.WriteAllText(options.AkkaConfigFile, hocon);
         }
+        // STEADFAST_BENCH_POSTGRES: a PostgreSQL connection string, to run the same workloads on the PostgreSQL journal.
+        if (OnPostgres is { } postgres) options.Storage = new StorageOptions { Provider = StorageOptions.PostgreSql, ConnectionString = postgres };
         if (replica is not null)
         {
             options.Replication = new ReplicationOptions
