@@ -21,6 +21,7 @@ root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ReplicationStatusCommand.Create(config));
 root.Subcommands.Add(RestoreCommand.Create(config));
 root.Subcommands.Add(FleetCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0) // a usage error is bad configuration (2); 1 means "replay diverged"
@@ -45,6 +46,7 @@ static int? ExitCodeOf(Exception e) => e switch
     ReplicationException => 3,
     HistoryConflictException => 4,
     NewerJournalException => 6,
+    JournalMigration.MigrationException => 7,
     InspectionException inspection => inspection.ExitCode,
     JournalReadException read => read.Error switch
     {

@@ -17,15 +17,15 @@ public sealed class PostgreSqlSpec(PostgresServer postgres) : IClassFixture<Post
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "steadfast-pg", Guid.NewGuid().ToString("N"));
 
-    private IHost StartHost(string connectionString)
+    private IHost StartHost(string? connectionString)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Services.AddSteadfast(new SteadfastOptions
         {
             DataDirectory = _dir,
-            Storage = new StorageOptions { Provider = StorageOptions.PostgreSql, ConnectionString = connectionString },
+            Storage = connectionString is null ? new StorageOptions() : new StorageOptions { Provider = StorageOptions.PostgreSql, ConnectionString = connectionString },
             // On in the shipped configuration: with PostgreSQL it is off, with a warning, not an error.
-            Replication = new ReplicationOptions { Enabled = true, Replicas = [new ReplicaOptions { Type = "file", Path = Path.Combine(_dir, "replica") }] },
+            Replication = new ReplicationOptions { Enabled = connectionString is not null, Replicas = [new ReplicaOptions { Type = "file", Path = Path.Combine(_dir, "replica") }] },
         }, new SteadfastRegistry().AddWorkflow<FleetSpec.Quick>().AddWorkflow<TenantSpec.Handover>().AddActivity<TenantSpec.CountedStep>(),
             clientTimeout: TimeSpan.FromSeconds(30));
         var host = builder.Build();
@@ -77,6 +77,51 @@ public sealed class PostgreSqlSpec(PostgresServer postgres) : IClassFixture<Post
         await using var reader = await rows.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal((21L, 1L, (long)SteadfastSerializer.Id), (reader.GetInt64(0), reader.GetInt64(1), Convert.ToInt64(reader.GetValue(2))));
+    }
+
+    [Fact]
+    public async Task A_sqlite_journal_migrated_to_postgresql_should_resume_there_and_a_second_run_should_need_continue_and_add_nothing()
+    {
+        var ids = Enumerable.Range(0, 10).Select(i => $"mig-{i}-{Guid.NewGuid():N}").ToList();
+        using (var sqlite = StartHost(null))
+        {
+            var client = sqlite.Services.GetRequiredService<WorkflowClient>();
+            await Task.WhenAll(ids.Select((id, i) => client.StartAsync(id, nameof(TenantSpec.Handover), i)));
+            foreach (var i in Enumerable.Range(0, 5)) await client.StartAsync($"mig-done-{i}", nameof(FleetSpec.Quick), i);
+            foreach (var id in ids)
+                for (var deadline = DateTime.UtcNow.AddSeconds(30); !(await client.GetStatusAsync(id)).WaitingOn.Any(w => w.Contains("go"));)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"{id} did not reach its signal");
+                    await Task.Delay(100);
+                }
+            Assert.Equal(ExecutionStatus.Completed, (await client.WaitAsync("mig-done-4", TimeSpan.FromSeconds(30))).Status);
+            await sqlite.StopAsync();
+        }
+        var database = await postgres.CreateDatabaseAsync();
+        var file = Path.Combine(_dir, "steadfast.db");
+
+        var migrate = Cli.Run("migrate", "--from", file, "--to", database);
+        Assert.True(migrate.ExitCode == 0, migrate.Err + migrate.Out);
+        Assert.Contains("Migrated 15 workflow(s)", migrate.Out);
+        var again = Cli.Run("migrate", "--from", file, "--to", database);
+        Assert.Equal(7, again.ExitCode);
+        Assert.Contains("--continue", again.Err);
+        var resumed = Cli.Run("migrate", "--from", file, "--to", database, "--continue");
+        Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
+        Assert.Contains("journal:", resumed.Out);
+        Assert.Contains(" 0 inserted", resumed.Out); // everything was there: nothing twice
+
+        using var onPostgres = StartHost(database);
+        var client2 = onPostgres.Services.GetRequiredService<WorkflowClient>();
+        await Task.WhenAll(ids.Select(id => client2.SignalAsync(id, "go", 1000)));
+        var done = await Task.WhenAll(ids.Select(id => client2.WaitAsync(id, TimeSpan.FromSeconds(30))));
+        Assert.Equal(ExecutionStatus.Completed, (await client2.GetStatusAsync("mig-done-2")).Status);
+        await client2.StartAsync("mig-after", nameof(FleetSpec.Quick), 1); // new rows after the copied orderings
+        Assert.Equal("2", (await client2.WaitAsync("mig-after", TimeSpan.FromSeconds(30))).ResultJson);
+        await onPostgres.StopAsync();
+
+        Assert.All(done, s => Assert.Equal(ExecutionStatus.Completed, s.Status));
+        Assert.All(ids, id => Assert.Equal(1, TenantSpec.CountedStep.Runs[id]));
     }
 
     [Fact]
