@@ -21,7 +21,7 @@ internal static class BenchCommand
                           "all (those five), replication (lag, restore), inspection (list and history on big journals), soak (mixed load with kills, --minutes).",
             DefaultValueFactory = _ => "all",
         };
-        workload.AcceptOnlyFromAmong([.. PeerWorkloads, "all", "replication", "inspection", "soak", "tenants"]);
+        workload.AcceptOnlyFromAmong([.. PeerWorkloads, "all", "replication", "inspection", "soak", "tenants", "migrate"]);
         var minutes = new Option<double>("--minutes") { Description = "soak: how long to load the host.", DefaultValueFactory = _ => 30 };
         var rate = new Option<int>("--rate") { Description = "soak: workflows started per second.", DefaultValueFactory = _ => 100 };
         var killEvery = new Option<double>("--kill-every") { Description = "soak: minutes between kill -9s of the host.", DefaultValueFactory = _ => 4 };
@@ -38,6 +38,7 @@ internal static class BenchCommand
                 "replication" => ReplicationBench.RunAsync(n ?? 1000, p.GetValue(runs), p.GetValue(json), c),
                 "inspection" => InspectionBench.RunAsync(100_000, p.GetValue(runs), p.GetValue(json), c),
                 "tenants" => TenantsBench.RunAsync(n ?? 1000, p.GetValue(runs), p.GetValue(json), c),
+                "migrate" => MigrationBench.RunAsync(n ?? 12_500, p.GetValue(runs), p.GetValue(json), c),
                 "soak" => SoakBench.RunAsync(p.GetValue(minutes), p.GetValue(rate), p.GetValue(killEvery), p.GetValue(config), c),
                 "all" => RunAsync(PeerWorkloads, n, p.GetValue(runs), p.GetValue(json), c),
                 var one => RunAsync([one!], n, p.GetValue(runs), p.GetValue(json), c),
