@@ -6,8 +6,8 @@ namespace Steadfast.Actors.Storage;
 /// <summary>
 /// The journal on PostgreSQL: the same Akka.Persistence.Sql plugin (linq2db's PostgreSQL provider over Npgsql) for
 /// journal, snapshots and tags, and Steadfast's reads beside it — the unfinished workflows at start, through the same
-/// partial indexes over start and terminal rows as on SQLite. Histories are recovered through the plugin (no bulk
-/// read yet); nothing SQLite-only (WAL, busy timeout, Litestream) applies.
+/// partial indexes over start and terminal rows as on SQLite, and the histories of many workflows read together in one
+/// query each (an array parameter) for recovery; nothing SQLite-only (WAL, busy timeout, Litestream) applies.
 /// </summary>
 public static class PostgreSqlJournal
 {
@@ -19,7 +19,30 @@ public static class PostgreSqlJournal
 
     /// <summary>The reads the router runs beside the plugin.</summary>
     public static JournalReads Reads(string connectionString) =>
-        new(() => FindUnfinishedAsync(connectionString), _ => Task.FromResult(WorkflowHistories.Read.Empty));
+        new(() => FindUnfinishedAsync(connectionString), ids => ReadHistoriesAsync(connectionString, ids));
+
+    /// <summary>The histories of <paramref name="workflowIds"/> for recovery (an id with a snapshot is left to the plugin), in one query per 1,000 ids.</summary>
+    public static async Task<WorkflowHistories.Read> ReadHistoriesAsync(string connectionString, IReadOnlyCollection<string> workflowIds,
+        CancellationToken cancellationToken = default)
+    {
+        var read = new WorkflowHistories.Accumulator();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        foreach (var chunk in workflowIds.Chunk(1_000))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT persistence_id, sequence_number, manifest, message FROM journal
+                WHERE persistence_id = ANY(@ids) AND NOT deleted
+                  AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = journal.persistence_id)
+                ORDER BY persistence_id, sequence_number
+                """;
+            command.Parameters.AddWithValue("ids", chunk.Select(PersistenceIds.Of).ToArray());
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken)) read.Add(rows.GetString(0), rows.GetInt64(1), rows.GetString(2), (byte[])rows.GetValue(3));
+        }
+        return read.Result();
+    }
 
     /// <summary>The unfinished workflows (dormant ones told apart by their newest row's tag); creates the lifecycle indexes once the plugin's tables exist.</summary>
     public static async Task<UnfinishedWorkflows.Found> FindUnfinishedAsync(string connectionString, CancellationToken cancellationToken = default)
@@ -59,6 +82,11 @@ public static class PostgreSqlJournal
         while (await reader.ReadAsync(cancellationToken))
             if (PersistenceIds.WorkflowIdOf(reader.GetString(0)) is { } workflowId)
                 all.Add(new(workflowId, reader.GetBoolean(1), reader.GetBoolean(2)));
-        return new(all);
+        await reader.DisposeAsync();
+        // As on SQLite: the workflows to recover now (without a snapshot) get their whole journal read here.
+        var wanted = all.Where(u => u is { Dormant: false, HasSnapshot: false }).Take(UnfinishedWorkflows.MaxPreloaded).Select(u => u.WorkflowId).ToList();
+        var read = await ReadHistoriesAsync(connectionString, wanted, cancellationToken);
+        return new(all.Select(u => read.Histories.TryGetValue(u.WorkflowId, out var h) ? u with { History = h }
+            : read.Unreadable.TryGetValue(u.WorkflowId, out var bad) ? u with { Unreadable = bad } : u).ToList());
     }
 }

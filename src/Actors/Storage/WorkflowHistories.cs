@@ -46,9 +46,7 @@ public static class WorkflowHistories
     public static Read ReadFor(SqliteConnection connection, IReadOnlyCollection<string> workflowIds, Scope scope,
         CancellationToken cancellationToken = default)
     {
-        var histories = new Dictionary<string, List<HistoryEvent>>();
-        var gaps = new HashSet<string>();
-        var unreadable = new Dictionary<string, UnreadableEvent>();
+        var read = new Accumulator();
         var withoutSnapshotted = scope == Scope.Recovery
             ? "AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = journal.persistence_id)"
             : "";
@@ -63,22 +61,37 @@ public static class WorkflowHistories
                 ORDER BY persistence_id, sequence_number
                 """;
             using var rows = command.ExecuteReader();
-            while (rows.Read())
-            {
-                var id = PersistenceIds.WorkflowIdOf(rows.GetString(0))!;
-                var events = histories.TryGetValue(id, out var list) ? list : histories[id] = [];
-                var sequenceNr = rows.GetInt64(1);
-                if (sequenceNr != events.Count + 1 || unreadable.ContainsKey(id))
-                {
-                    gaps.Add(id);
-                    continue;
-                }
-                if (UnreadableEvent.TryDecode(id, sequenceNr, (byte[])rows.GetValue(3), rows.GetString(2), out var problem) is { } e) events.Add(e);
-                else unreadable[id] = problem!;
-            }
+            while (rows.Read()) read.Add(rows.GetString(0), rows.GetInt64(1), rows.GetString(2), (byte[])rows.GetValue(3));
         }
-        return new Read(
-            histories.Where(h => h.Value.Count > 0 && !gaps.Contains(h.Key) && !unreadable.ContainsKey(h.Key)).ToDictionary(h => h.Key, h => (IReadOnlyList<HistoryEvent>)h.Value),
-            unreadable);
+        return read.Result();
+    }
+
+    /// <summary>
+    /// Rows in (persistence id, sequence number) order become histories; an id whose sequence numbers have a gap is left
+    /// out (its plugin recovery handles it) and one with an event this version cannot read is reported. Shared by the
+    /// providers' reads.
+    /// </summary>
+    internal sealed class Accumulator
+    {
+        private readonly Dictionary<string, List<HistoryEvent>> _histories = new();
+        private readonly HashSet<string> _gaps = [];
+        private readonly Dictionary<string, UnreadableEvent> _unreadable = new();
+
+        public void Add(string persistenceId, long sequenceNr, string manifest, byte[] message)
+        {
+            var id = PersistenceIds.WorkflowIdOf(persistenceId)!;
+            var events = _histories.TryGetValue(id, out var list) ? list : _histories[id] = [];
+            if (sequenceNr != events.Count + 1 || _unreadable.ContainsKey(id))
+            {
+                _gaps.Add(id);
+                return;
+            }
+            if (UnreadableEvent.TryDecode(id, sequenceNr, message, manifest, out var problem) is { } e) events.Add(e);
+            else _unreadable[id] = problem!;
+        }
+
+        public Read Result() => new(
+            _histories.Where(h => h.Value.Count > 0 && !_gaps.Contains(h.Key) && !_unreadable.ContainsKey(h.Key)).ToDictionary(h => h.Key, h => (IReadOnlyList<HistoryEvent>)h.Value),
+            _unreadable);
     }
 }
