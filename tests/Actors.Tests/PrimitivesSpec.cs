@@ -4,10 +4,14 @@ using static Steadfast.Actors.Tests.Eventually;
 
 namespace Steadfast.Actors.Tests;
 
-/// <summary>Timers, signals, children, cancellation and fan-out on a real SQLite journal, across host restarts.</summary>
-public sealed class PrimitivesSpec : IDisposable
+/// <summary>Timers, signals, children, cancellation and fan-out on a real journal, across host restarts: a SQLite file (<see cref="OnSqlite"/>) and a PostgreSQL database (<see cref="OnPostgreSql"/>).</summary>
+public abstract class PrimitivesSpec(IJournalUnderTest journal) : IDisposable
 {
-    private readonly SqliteJournal _journal = new();
+    private readonly IJournalUnderTest _journal = journal;
+
+    public sealed class OnSqlite() : PrimitivesSpec(new SqliteJournal());
+
+    public sealed class OnPostgreSql(PostgresServer server) : PrimitivesSpec(new PostgresJournal(server)), IClassFixture<PostgresServer>;
 
     [Fact]
     public async Task Timer_should_fire_at_its_journaled_due_time_after_a_restart_not_a_fresh_interval()
@@ -245,5 +249,9 @@ public sealed class PrimitivesSpec : IDisposable
         AwaitAsync(async () => await Assert.ThrowsAsync<Akka.Actor.ActorNotFoundException>(() =>
             system.ActorSelection($"/user/steadfast/{id}").ResolveOne(TimeSpan.FromMilliseconds(200))));
 
-    public void Dispose() => _journal.Dispose();
+    public void Dispose()
+    {
+        _journal.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

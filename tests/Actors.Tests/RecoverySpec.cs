@@ -4,10 +4,14 @@ using static Steadfast.Actors.Tests.Eventually;
 
 namespace Steadfast.Actors.Tests;
 
-/// <summary>Whole "hosts" (actor systems) stopped and started again on one real SQLite file.</summary>
-public sealed class RecoverySpec : IDisposable
+/// <summary>Whole "hosts" (actor systems) stopped and started again on one real journal: a SQLite file (<see cref="OnSqlite"/>) and a PostgreSQL database (<see cref="OnPostgreSql"/>).</summary>
+public abstract class RecoverySpec(IJournalUnderTest journal) : IDisposable
 {
-    private readonly SqliteJournal _journal = new();
+    private readonly IJournalUnderTest _journal = journal;
+
+    public sealed class OnSqlite() : RecoverySpec(new SqliteJournal());
+
+    public sealed class OnPostgreSql(PostgresServer server) : RecoverySpec(new PostgresJournal(server)), IClassFixture<PostgresServer>;
 
     [Fact]
     public async Task Restarted_host_should_resume_unfinished_workflows_without_rerunning_journaled_steps()
@@ -113,5 +117,9 @@ public sealed class RecoverySpec : IDisposable
         Assert.Equal("\"Steadfast.ActivityNotRegistered\"", (await host.Client.WaitAsync(id, Wait)).ResultJson);
     }
 
-    public void Dispose() => _journal.Dispose();
+    public void Dispose()
+    {
+        _journal.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

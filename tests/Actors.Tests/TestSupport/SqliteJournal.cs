@@ -9,7 +9,7 @@ using Steadfast.Runtime;
 namespace Steadfast.Actors.Tests;
 
 /// <summary>A real SQLite journal file in a temp folder, and actor systems running Steadfast on it.</summary>
-public sealed class SqliteJournal : IDisposable
+public sealed class SqliteJournal : IJournalUnderTest
 {
     public SqliteJournal()
     {
