@@ -87,9 +87,12 @@ internal static class BenchCommand
     /// <summary>Per run: start <paramref name="n"/>, SIGKILL at max(first start + 1 s, all acknowledged), restart, time until all completed.</summary>
     private static async Task W3(int n, int runs, BenchFigures figures, TextWriter log, CancellationToken cancel)
     {
+        var server = OnPostgres;
         for (var run = 0; run <= runs; run++)
         {
             using var scratch = new Scratch();
+            // On PostgreSQL each run gets a new database (the hosts of the run inherit it), as each gets a new file on SQLite.
+            if (server is not null) Environment.SetEnvironmentVariable("STEADFAST_BENCH_POSTGRES", await NewPostgresDatabaseAsync(server, cancel));
             var clock = Stopwatch.StartNew();
             TimeSpan first, killed;
             using (var victim = BenchProcess.Start(clock, "w3-start", "--data", scratch.Path, "--workflows", n.ToString()))

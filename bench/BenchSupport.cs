@@ -15,6 +15,20 @@ internal static class BenchSupport
     /// <summary>The PostgreSQL connection string the bench's hosts use instead of the SQLite file, or null.</summary>
     public static string? OnPostgres => Environment.GetEnvironmentVariable("STEADFAST_BENCH_POSTGRES") is { Length: > 0 } cs ? cs : null;
 
+    /// <summary>Creates a new database on the server of <paramref name="server"/> and returns its connection string.</summary>
+    public static async Task<string> NewPostgresDatabaseAsync(string server, CancellationToken cancel)
+    {
+        var name = "bench_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new Npgsql.NpgsqlConnection(server))
+        {
+            await admin.OpenAsync(cancel);
+            await using var create = admin.CreateCommand();
+            create.CommandText = $"CREATE DATABASE \"{name}\"";
+            await create.ExecuteNonQueryAsync(cancel);
+        }
+        return new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
+    }
+
     /// <summary>A Steadfast host on <paramref name="dataDirectory"/> with the bench workflows; <paramref name="hocon"/> overrides engine settings.</summary>
     public static IHost BuildHost(string dataDirectory, string? replica = null, TimeSpan? interval = null, string? hocon = null, string? configFile = null,
         bool acknowledgeAfterReplicated = false)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Steadfast.Actors;
 using Steadfast.Actors.Storage;
 using Steadfast.Hosting;
@@ -39,7 +38,7 @@ internal static class MigrationBench
         var figures = new BenchFigures();
         for (var run = 1; run <= runs; run++)
         {
-            var target = await CreateDatabaseAsync(server, cancel);
+            var target = await NewPostgresDatabaseAsync(server, cancel);
             var clock = Stopwatch.StartNew();
             var result = await JournalMigration.RunAsync(scratch.Database, target, continueInto: false, _ => { }, cancel);
             figures.Add("migrate_s", clock.Elapsed.TotalSeconds);
@@ -49,18 +48,5 @@ internal static class MigrationBench
         }
         figures.Print(json, runs, $"migrate: {workflows} three-step workflows from SQLite into a new PostgreSQL database, verified");
         return 0;
-    }
-
-    private static async Task<string> CreateDatabaseAsync(string server, CancellationToken cancel)
-    {
-        var name = "migrate_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync(cancel);
-            await using var create = admin.CreateCommand();
-            create.CommandText = $"CREATE DATABASE \"{name}\"";
-            await create.ExecuteNonQueryAsync(cancel);
-        }
-        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
     }
 }
