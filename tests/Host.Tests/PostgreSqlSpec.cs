@@ -128,6 +128,25 @@ public sealed class PostgreSqlSpec(PostgresServer postgres) : IClassFixture<Post
         Assert.Contains("journal:", resumed.Out);
         Assert.Contains(" 0 inserted", resumed.Out); // everything was there: nothing twice
 
+        // Another journal's rows where this one's went (same orderings, other workflows): refused, not skipped in silence.
+        var other = Path.Combine(_dir, "other.db");
+        using (var from = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False"))
+        using (var to = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=False"))
+        {
+            from.Open();
+            from.BackupDatabase(to); // the journal with its WAL's pages
+        }
+        using (var edit = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=False"))
+        {
+            edit.Open();
+            using var rename = edit.CreateCommand();
+            rename.CommandText = "UPDATE journal SET persistence_id = persistence_id || '-other'; UPDATE tags SET persistence_id = persistence_id || '-other'";
+            rename.ExecuteNonQuery();
+        }
+        var clash = Cli.Run("migrate", "--from", other, "--to", database, "--continue");
+        Assert.Equal(7, clash.ExitCode);
+        Assert.Contains("holds other rows", clash.Err);
+
         using var onPostgres = StartHost(database);
         var client2 = onPostgres.Services.GetRequiredService<WorkflowClient>();
         await Task.WhenAll(ids.Select(id => client2.SignalAsync(id, "go", 1000)));

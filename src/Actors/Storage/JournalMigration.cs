@@ -30,32 +30,41 @@ public static class JournalMigration
         CancellationToken cancellationToken = default)
     {
         JournalReader.Open(sqliteFile).Dispose(); // a missing, foreign or unreadable file is refused with its own error
+        long existing;
+        await using (var probe = new NpgsqlConnection(connectionString))
+        {
+            await probe.OpenAsync(cancellationToken);
+            existing = await ScalarAsync(probe, "SELECT CASE WHEN to_regclass('journal') IS NULL THEN 0 ELSE 1 END", cancellationToken) == 0 ? 0
+                : await ScalarAsync(probe, "SELECT COUNT(*) FROM journal", cancellationToken);
+        }
+        if (existing > 0 && !continueInto) // before anything is created or changed in a database named by mistake
+            throw new MigrationException($"The target already holds {existing} journal rows; migrate only into an empty database, or pass --continue to finish an " +
+                                         "interrupted migration (rows already there are skipped).");
         await CreateSchemaAsync(connectionString, cancellationToken);
         await using var target = new NpgsqlConnection(connectionString);
         await target.OpenAsync(cancellationToken);
-        var existing = await ScalarAsync(target, "SELECT COUNT(*) FROM journal", cancellationToken);
-        if (existing > 0 && !continueInto)
-            throw new MigrationException($"The target already holds {existing} journal rows; migrate only into an empty database, or pass --continue to finish an " +
-                                         "interrupted migration (rows already there are skipped).");
 
         using var open = ReadOnlyOpen.For(Path.GetFullPath(sqliteFile));
         await using var source = new SqliteConnection(open.ConnectionString);
         await source.OpenAsync(cancellationToken);
+        // First: a host started on the target while this runs (or after an interruption) writes after the copied orderings.
+        await ExecuteAsync(target, $"SELECT setval(pg_get_serial_sequence('journal', 'ordering'), GREATEST((SELECT COALESCE(MAX(ordering), 0) FROM journal), {Math.Max(1, await ScalarAsync(source, "SELECT COALESCE(MAX(ordering), 0) FROM journal", cancellationToken))}))", cancellationToken);
         long copied = 0;
         copied += await CopyAsync(source, target, "SELECT ordering, created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid FROM journal ORDER BY ordering",
             "journal (ordering, created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) OVERRIDING SYSTEM VALUE",
+            "(persistence_id, sequence_number)",
             [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Boolean, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bytea, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Text],
             "journal", progress, cancellationToken);
         copied += await CopyAsync(source, target, "SELECT ordering_id, tag, sequence_nr, persistence_id FROM tags ORDER BY ordering_id",
-            "tags (ordering_id, tag, sequence_nr, persistence_id)", [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text], "tags", progress, cancellationToken);
+            "tags (ordering_id, tag, sequence_nr, persistence_id)", "(ordering_id, tag)", [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text], "tags", progress, cancellationToken);
         if (await SourceHasAsync(source, "snapshot", cancellationToken))
             copied += await CopyAsync(source, target, "SELECT persistence_id, sequence_number, created, snapshot, manifest, serializer_id FROM snapshot",
-                "snapshot (persistence_id, sequence_number, created, snapshot, manifest, serializer_id)",
+                "snapshot (persistence_id, sequence_number, created, snapshot, manifest, serializer_id)", "(persistence_id, sequence_number)",
                 [NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bytea, NpgsqlDbType.Text, NpgsqlDbType.Integer], "snapshot", progress, cancellationToken);
         // New rows continue after the copied orderings.
         await ExecuteAsync(target, "SELECT setval(pg_get_serial_sequence('journal', 'ordering'), GREATEST((SELECT COALESCE(MAX(ordering), 0) FROM journal), 1))", cancellationToken);
         await PostgreSqlJournal.FindUnfinishedAsync(connectionString, cancellationToken); // creates the lifecycle indexes
-        return await VerifyAsync(source, target, copied, cancellationToken);
+        return await VerifyAsync(source, target, copied, exact: existing == 0, cancellationToken);
     }
 
     // The plugin creates its own tables (auto-initialize) when it starts: the schema is exactly the one it then uses.
@@ -71,14 +80,15 @@ public static class JournalMigration
         for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(100, cancellationToken))
         {
             await using var exists = target.CreateCommand();
-            exists.CommandText = "SELECT to_regclass('journal') IS NOT NULL AND to_regclass('tags') IS NOT NULL AND to_regclass('snapshot') IS NOT NULL";
+            exists.CommandText = "SELECT to_regclass('journal') IS NOT NULL AND to_regclass('tags') IS NOT NULL AND to_regclass('snapshot') IS NOT NULL " +
+                                 "AND EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'journal'::regclass AND contype = 'u')";
             if ((bool)(await exists.ExecuteScalarAsync(cancellationToken))!) break;
             if (DateTime.UtcNow > deadline) throw new MigrationException("The journal plugin did not create its tables in the target within 30 s.");
         }
         await system.Terminate();
     }
 
-    private static async Task<long> CopyAsync(SqliteConnection source, NpgsqlConnection target, string select, string into, NpgsqlDbType[] types, string table,
+    private static async Task<long> CopyAsync(SqliteConnection source, NpgsqlConnection target, string select, string into, string key, NpgsqlDbType[] types, string table,
         Action<string> progress, CancellationToken cancellationToken)
     {
         await using var read = source.CreateCommand();
@@ -97,8 +107,16 @@ public static class JournalMigration
                 for (var c = 0; c < types.Length; c++)
                     insert.Parameters.Add(new NpgsqlParameter($"p{r}_{c}", types[c]) { Value = batch[r][c] ?? DBNull.Value });
             }
-            insert.CommandText = $"INSERT INTO {into} VALUES {string.Join(", ", values)} ON CONFLICT DO NOTHING";
-            inserted += await insert.ExecuteNonQueryAsync(cancellationToken);
+            // Only the row already copied is skipped: a row of another workflow at the same ordering is an error, not a silent loss.
+            insert.CommandText = $"INSERT INTO {into} VALUES {string.Join(", ", values)} ON CONFLICT {key} DO NOTHING";
+            try
+            {
+                inserted += await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new MigrationException($"The target holds other rows where this journal's {table} rows go ({e.ConstraintName}): migrate into an empty database.");
+            }
             batch.Clear();
         }
         while (await rows.ReadAsync(cancellationToken))
@@ -122,7 +140,7 @@ public static class JournalMigration
         return inserted;
     }
 
-    private static async Task<Result> VerifyAsync(SqliteConnection source, NpgsqlConnection target, long copied, CancellationToken cancellationToken)
+    private static async Task<Result> VerifyAsync(SqliteConnection source, NpgsqlConnection target, long copied, bool exact, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var counts = new long[3];
@@ -132,23 +150,25 @@ public static class JournalMigration
             var from = await SourceHasAsync(source, tables[t], cancellationToken) ? await ScalarAsync(source, $"SELECT COUNT(*) FROM {tables[t]}", cancellationToken) : 0;
             var to = await ScalarAsync(target, $"SELECT COUNT(*) FROM {tables[t]}", cancellationToken);
             counts[t] = to;
-            if (to < from) problems.Add($"{tables[t]}: {from} rows in the file, {to} in the target");
+            if (exact ? to != from : to < from) problems.Add($"{tables[t]}: {from} rows in the file, {to} in the target");
         }
-        var highest = new Dictionary<string, long>();
+        // Each workflow's rows: how many, the first and the last sequence number, on both sides.
+        const string perWorkflow = "SELECT persistence_id, COUNT(*), MIN(sequence_number), MAX(sequence_number) FROM journal GROUP BY persistence_id";
+        var expected = new Dictionary<string, (long, long, long)>();
         await using (var read = source.CreateCommand())
         {
-            read.CommandText = "SELECT persistence_id, MAX(sequence_number) FROM journal GROUP BY persistence_id";
+            read.CommandText = perWorkflow;
             await using var rows = await read.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken)) highest[rows.GetString(0)] = rows.GetInt64(1);
+            while (await rows.ReadAsync(cancellationToken)) expected[rows.GetString(0)] = (rows.GetInt64(1), rows.GetInt64(2), rows.GetInt64(3));
         }
         await using (var read = target.CreateCommand())
         {
-            read.CommandText = "SELECT persistence_id, MAX(sequence_number) FROM journal GROUP BY persistence_id";
+            read.CommandText = perWorkflow;
             await using var rows = await read.ExecuteReaderAsync(cancellationToken);
             while (await rows.ReadAsync(cancellationToken))
-                if (highest.TryGetValue(rows.GetString(0), out var expected) && expected == rows.GetInt64(1)) highest.Remove(rows.GetString(0));
+                if (expected.TryGetValue(rows.GetString(0), out var e) && e == (rows.GetInt64(1), rows.GetInt64(2), rows.GetInt64(3))) expected.Remove(rows.GetString(0));
         }
-        if (highest.Count > 0) problems.Add($"{highest.Count} workflow(s) with another highest sequence number in the target, e.g. {highest.Keys.First()}");
+        if (expected.Count > 0) problems.Add($"{expected.Count} workflow(s) whose rows differ in the target, e.g. {expected.Keys.First()}");
         if (problems.Count > 0) throw new MigrationException("The copy does not verify: " + string.Join("; ", problems) + ". Run it again with --continue.");
         return new Result(counts[0], counts[1], counts[2], await CountWorkflowsAsync(source, cancellationToken), copied);
     }

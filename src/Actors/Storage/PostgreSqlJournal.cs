@@ -56,11 +56,16 @@ public static class PostgreSqlJournal
         }
         await using (var indexes = connection.CreateCommand())
         {
-            indexes.CommandText = $"""
-                CREATE INDEX IF NOT EXISTS steadfast_started ON journal (persistence_id) WHERE {LifecycleIndexes.Started};
-                CREATE INDEX IF NOT EXISTS steadfast_finished ON journal (persistence_id) WHERE {LifecycleIndexes.Finished};
-                """;
-            await indexes.ExecuteNonQueryAsync(cancellationToken);
+            // Created only when missing: CREATE INDEX takes a lock on the journal before it looks at IF NOT EXISTS.
+            indexes.CommandText = "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'journal' AND indexname IN ('steadfast_started', 'steadfast_finished')";
+            if (Convert.ToInt64(await indexes.ExecuteScalarAsync(cancellationToken)) < 2)
+            {
+                indexes.CommandText = $"""
+                    CREATE INDEX IF NOT EXISTS steadfast_started ON journal (persistence_id) WHERE {LifecycleIndexes.Started};
+                    CREATE INDEX IF NOT EXISTS steadfast_finished ON journal (persistence_id) WHERE {LifecycleIndexes.Finished};
+                    """;
+                await indexes.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         await using var command = connection.CreateCommand();
         command.CommandText = $$"""
