@@ -119,10 +119,12 @@ internal static class BenchCommand
     /// <summary>Per run: leave <paramref name="n"/> waiting for a signal, read the memory, SIGKILL, restart, time the resume and the finish after signalling all.</summary>
     private static async Task W4(int n, int runs, BenchFigures figures, TextWriter log, CancellationToken cancel)
     {
+        var server = OnPostgres;
         for (var run = 0; run <= runs; run++)
         {
             var count = run == 0 ? Math.Max(1, n / 10) : n;
             using var scratch = new Scratch();
+            if (server is not null) Environment.SetEnvironmentVariable("STEADFAST_BENCH_POSTGRES", await NewPostgresDatabaseAsync(server, cancel)); // as in W3
             var clock = Stopwatch.StartNew();
             var measured = run == 0 ? new BenchFigures() : figures;
             TimeSpan killed;
