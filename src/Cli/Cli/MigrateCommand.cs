@@ -11,7 +11,10 @@ internal static class MigrateCommand
     public static Command Create()
     {
         var from = new Option<string>("--from") { Description = "The SQLite journal (stop its host first).", Required = true };
-        var to = new Option<string?>("--to") { Description = $"The PostgreSQL connection string (Npgsql). Default: {StorageOptions.ConnectionStringVariable}." };
+        var to = new Option<string?>("--to")
+        {
+            Description = $"The PostgreSQL connection string (Npgsql). Default: {StorageOptions.ConnectionStringVariable} (prefer it when the string holds a password: a command line is visible to other users).",
+        };
         var resume = new Option<bool>("--continue") { Description = "Copy into a database that already holds journal rows (finish an interrupted migration): rows already there are skipped." };
         var command = new Command("migrate", "Copy a SQLite journal (journal, tags, snapshots) into PostgreSQL, then verify counts and every workflow's highest sequence number.")
             { from, to, resume };

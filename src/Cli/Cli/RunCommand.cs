@@ -41,7 +41,7 @@ internal static class RunCommand
         if (whenLocalDiffers is { } way) options.Replication.WhenLocalDiffers = way;
         using var host = SteadfastHost.Build(options, new SteadfastRegistry().AddSamples());
         await host.StartAsync(cancel);
-        Console.WriteLine($"Steadfast host running; journal: {options.DatabasePath} (pid {Environment.ProcessId})");
+        Console.WriteLine($"Steadfast host running; journal: {(options.Storage.IsPostgreSql ? "PostgreSQL" : options.DatabasePath)} (pid {Environment.ProcessId})");
         var client = host.Services.GetRequiredService<WorkflowClient>();
         // SIGTERM stops the host (drain, Akka, then Litestream's last frames); the progress loop must end with it
         // rather than ask a stopped actor system until its asks time out.
