@@ -67,31 +67,7 @@ public static class PostgreSqlJournal
                 await indexes.ExecuteNonQueryAsync(cancellationToken);
             }
         }
-        await using var command = connection.CreateCommand();
-        command.CommandText = $$"""
-            WITH unfinished AS (
-              SELECT persistence_id FROM journal WHERE {{LifecycleIndexes.Started}}
-              EXCEPT
-              SELECT persistence_id FROM journal WHERE {{LifecycleIndexes.Finished}})
-            SELECT u.persistence_id,
-                   EXISTS (SELECT 1 FROM tags w
-                           WHERE w.persistence_id = u.persistence_id
-                             AND w.sequence_nr = (SELECT MAX(j.sequence_number) FROM journal j WHERE j.persistence_id = u.persistence_id)
-                             AND w.tag = @waiting),
-                   EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = u.persistence_id)
-            FROM unfinished u
-            """;
-        command.Parameters.AddWithValue("waiting", JournalTags.WaitingForSignalTag);
-        var all = new List<UnfinishedWorkflows.Unfinished>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            if (PersistenceIds.WorkflowIdOf(reader.GetString(0)) is { } workflowId)
-                all.Add(new(workflowId, reader.GetBoolean(1), reader.GetBoolean(2)));
-        await reader.DisposeAsync();
-        // As on SQLite: the workflows to recover now (without a snapshot) get their whole journal read here.
-        var wanted = all.Where(u => u is { Dormant: false, HasSnapshot: false }).Take(UnfinishedWorkflows.MaxPreloaded).Select(u => u.WorkflowId).ToList();
-        var read = await ReadHistoriesAsync(connectionString, wanted, cancellationToken);
-        return new(all.Select(u => read.Histories.TryGetValue(u.WorkflowId, out var h) ? u with { History = h }
-            : read.Unreadable.TryGetValue(u.WorkflowId, out var bad) ? u with { Unreadable = bad } : u).ToList());
+        var all = await UnfinishedWorkflows.QueryAsync(connection, tagColumn: "w.tag", cancellationToken);
+        return UnfinishedWorkflows.WithHistories(all, await ReadHistoriesAsync(connectionString, UnfinishedWorkflows.ToPreload(all), cancellationToken));
     }
 }

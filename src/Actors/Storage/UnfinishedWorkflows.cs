@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Steadfast.Runtime.History;
 
@@ -48,10 +49,18 @@ public static class UnfinishedWorkflows
             exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tags', 'snapshot')";
             if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! < 3) return new([]); // a new journal: the plugin creates its tables on first use
         }
+        // "+w.tag" keeps SQLite off the tag index, which made this O(n²) (docs/performance.md).
+        var all = await QueryAsync(connection, tagColumn: "+w.tag", cancellationToken);
+        return WithHistories(all, WorkflowHistories.ReadFor(connection, ToPreload(all), WorkflowHistories.Scope.Recovery, cancellationToken));
+    }
+
+    /// <summary>
+    /// The unfinished workflows, on either provider's connection. Dormant: the newest journal row of the workflow
+    /// carries the waiting-for-signal tag, one probe of the (persistence_id, sequence_nr) index each.
+    /// </summary>
+    internal static async Task<List<Unfinished>> QueryAsync(DbConnection connection, string tagColumn, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
-        // Dormant: the newest journal row of the workflow carries the waiting-for-signal tag. Each is one probe of the
-        // (persistence_id, sequence_nr) index; "+w.tag" keeps SQLite off the tag index, which made this O(n²)
-        // (docs/performance.md).
         command.CommandText = $$"""
             WITH unfinished AS (
               SELECT persistence_id FROM journal WHERE {{LifecycleIndexes.Started}}
@@ -61,24 +70,28 @@ public static class UnfinishedWorkflows
                    EXISTS (SELECT 1 FROM tags w
                            WHERE w.persistence_id = u.persistence_id
                              AND w.sequence_nr = (SELECT MAX(j.sequence_number) FROM journal j WHERE j.persistence_id = u.persistence_id)
-                             AND +w.tag = $waiting),
+                             AND {{tagColumn}} = @waiting),
                    EXISTS (SELECT 1 FROM snapshot s WHERE s.persistence_id = u.persistence_id)
             FROM unfinished u
             """;
-        command.Parameters.AddWithValue("$waiting", JournalTags.WaitingForSignalTag);
+        var waiting = command.CreateParameter();
+        waiting.ParameterName = "@waiting";
+        waiting.Value = JournalTags.WaitingForSignalTag;
+        command.Parameters.Add(waiting);
         var all = new List<Unfinished>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-        {
-            var persistenceId = reader.GetString(0);
-            if (PersistenceIds.WorkflowIdOf(persistenceId) is not { } workflowId) continue;
-            all.Add(new(workflowId, reader.GetBoolean(1), reader.GetBoolean(2)));
-        }
-        await reader.DisposeAsync();
-        // The workflows to recover now (without a snapshot) get their whole journal read here, in a few range queries.
-        var wanted = all.Where(u => u is { Dormant: false, HasSnapshot: false }).Take(MaxPreloaded).Select(u => u.WorkflowId).ToList();
-        var read = WorkflowHistories.ReadFor(connection, wanted, WorkflowHistories.Scope.Recovery, cancellationToken);
-        return new(all.Select(u => read.Histories.TryGetValue(u.WorkflowId, out var h) ? u with { History = h }
-            : read.Unreadable.TryGetValue(u.WorkflowId, out var bad) ? u with { Unreadable = bad } : u).ToList());
+            if (PersistenceIds.WorkflowIdOf(reader.GetString(0)) is { } workflowId)
+                all.Add(new(workflowId, reader.GetBoolean(1), reader.GetBoolean(2)));
+        return all;
     }
+
+    /// <summary>The workflows whose whole journal is read with the query: those to recover now, without a snapshot.</summary>
+    internal static List<string> ToPreload(IEnumerable<Unfinished> all) =>
+        all.Where(u => u is { Dormant: false, HasSnapshot: false }).Take(MaxPreloaded).Select(u => u.WorkflowId).ToList();
+
+    /// <summary>The unfinished workflows with the histories (or the unreadable event) read for them.</summary>
+    internal static Found WithHistories(IEnumerable<Unfinished> all, WorkflowHistories.Read read) =>
+        new(all.Select(u => read.Histories.TryGetValue(u.WorkflowId, out var h) ? u with { History = h }
+            : read.Unreadable.TryGetValue(u.WorkflowId, out var bad) ? u with { Unreadable = bad } : u).ToList());
 }

@@ -106,7 +106,7 @@ public sealed class FleetSummaryPublisher(SteadfastOptions options, LitestreamSu
     // Litestream keeps the current generation's id beside the journal (.<file>-litestream/generation).
     private string? Generation()
     {
-        var record = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, $".{Path.GetFileName(options.DatabasePath)}-litestream", "generation");
+        var record = Litestream.GenerationRecord(options.DatabasePath);
         try
         {
             return File.Exists(record) ? File.ReadAllText(record).Trim() : null;

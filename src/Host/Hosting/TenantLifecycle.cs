@@ -31,19 +31,9 @@ internal sealed class TenantLifecycle(ActorSystem system, SteadfastOptions optio
         var fault = journals is not null ? await journals.StartTenantAsync(tenant, cancellationToken) : Prepare(journal);
         try
         {
-            // The name of a router stopped a moment ago is freed by its parent a little after it terminated.
-            for (var deadline = DateTime.UtcNow + NameFreedWithin; ; await Task.Delay(50, CancellationToken.None))
-            {
-                try
-                {
-                    var started = StartRouter(journal, fault);
-                    if (fault is null) await PluginsStartedAsync(journal); // before another tenant's options are added beside theirs
-                    return started;
-                }
-                catch (InvalidActorNameException) when (DateTime.UtcNow < deadline)
-                {
-                }
-            }
+            var started = await WhenNameFreeAsync(() => StartRouter(journal, fault));
+            if (fault is null) await PluginsStartedAsync(journal); // before another tenant's options are added beside theirs
+            return started;
         }
         catch when (fault is null && journals is not null)
         {
@@ -102,12 +92,17 @@ internal sealed class TenantLifecycle(ActorSystem system, SteadfastOptions optio
     {
         await StopRouterAndPluginsAsync(tenant, incarnation, router);
         if (journals is not null) await journals.StopTenantAsync(tenant, CancellationToken.None);
-        var journal = options.ForTenant(tenant).Journal;
+        return await WhenNameFreeAsync(() => system.ActorOf(FaultedJournalRouter.Props(tenant, reason), options.ForTenant(tenant).Journal.RouterName));
+    }
+
+    // The name of a router stopped a moment ago is freed by its parent a little after it terminated.
+    private static async Task<T> WhenNameFreeAsync<T>(Func<T> start)
+    {
         for (var deadline = DateTime.UtcNow + NameFreedWithin; ; await Task.Delay(50))
         {
             try
             {
-                return system.ActorOf(FaultedJournalRouter.Props(tenant, reason), journal.RouterName);
+                return start();
             }
             catch (InvalidActorNameException) when (DateTime.UtcNow < deadline)
             {

@@ -15,6 +15,13 @@ public sealed partial class Litestream
 
     private readonly bool _createdFolder;
 
+    /// <summary>Litestream's own folder beside a journal (<c>.&lt;file&gt;-litestream</c>: its shadow WAL and generation record).</summary>
+    public static string MetaFolder(string databasePath) =>
+        Path.Combine(Path.GetDirectoryName(databasePath)!, $".{Path.GetFileName(databasePath)}-litestream");
+
+    /// <summary>The file naming the generation Litestream replicates the journal in.</summary>
+    public static string GenerationRecord(string databasePath) => Path.Combine(MetaFolder(databasePath), "generation");
+
     /// <summary>The binary's full path.</summary>
     public string Binary { get; }
 

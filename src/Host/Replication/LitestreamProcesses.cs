@@ -21,4 +21,23 @@ public static class LitestreamProcesses
         }
         return pids;
     }
+
+    /// <summary>Stops what a host killed with SIGKILL left replicating <paramref name="configPath"/>: two processes replicating one file would fight.</summary>
+    public static async Task StopLeftoversAsync(string configPath, Microsoft.Extensions.Logging.ILogger log, CancellationToken cancellationToken)
+    {
+        foreach (var leftover in Replicating(configPath))
+        {
+            log.StoppingLeftover(leftover);
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(leftover);
+                process.Kill();
+                await process.WaitForExitAsync(cancellationToken);
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+        }
+    }
 }

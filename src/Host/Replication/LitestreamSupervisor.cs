@@ -66,20 +66,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         JournalFile.Prepare(options.DatabasePath, options.AllowNewerJournal);
         // A host killed with SIGKILL leaves its Litestream running; two replicating one file would fight. (A shared
         // process's leftover is stopped by SharedLitestream.)
-        foreach (var stale in Shared is null ? LitestreamProcesses.Replicating(_litestream.ConfigPath) : [])
-        {
-            log.StoppingLeftover(stale);
-            try
-            {
-                using var process = System.Diagnostics.Process.GetProcessById(stale);
-                process.Kill();
-                await process.WaitForExitAsync(cancellationToken);
-            }
-            catch (ArgumentException)
-            {
-                // already gone
-            }
-        }
+        if (Shared is null) await LitestreamProcesses.StopLeftoversAsync(_litestream.ConfigPath, log, cancellationToken);
         _watermark = new ReplicationWatermark(options.DatabasePath, replication.AcknowledgeAfterReplicated).Register();
         _shipped = new ShippedPositions(options.DatabasePath);
         log.Replicating(options.DatabasePath,
@@ -146,16 +133,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             using var child = current = LitestreamProcess.Start(litestream.Binary, litestream.ReplicateArgs, line =>
             {
                 LitestreamProcess.Forward(log, line);
-                if (line.Contains("msg=\"wal segment written\"", StringComparison.Ordinal) || line.Contains("msg=\"snapshot written\"", StringComparison.Ordinal))
-                    shippedOnce.TrySetResult();
-                try
-                {
-                    if (_shipped!.FromLogLine(line) is { } shipped) _watermark!.Shipped(shipped);
-                }
-                catch (Exception e) when (e is IOException or FormatException or OverflowException or UnauthorizedAccessException)
-                {
-                    log.UnreadableShippedPosition(e.Message);
-                }
+                NoteShipped(line, shippedOnce);
                 // Litestream 0.3.13 logs this and then idles without replicating: make it a restart instead.
                 if (line.Contains("msg=\"no databases specified in configuration\"", StringComparison.Ordinal)) current?.Kill();
             });
@@ -171,20 +149,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // A Litestream stopped before its first sync ships nothing at all, not even its last frames, and leaves no
-                // generation record: the next start would not know the journal as the replica's history. Let it sync once.
-                var firstSync = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks,
-                    (2 * (options.Replication.MonitorInterval + options.Replication.SyncInterval) + TimeSpan.FromSeconds(5)).Ticks));
-                // Only when something is at stake: no generation record yet, or commits no replica holds.
-                var generationRecord = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, $".{Path.GetFileName(options.DatabasePath)}-litestream", "generation");
-                try
-                {
-                    if (!File.Exists(generationRecord) || _watermark!.PendingCommits > 0) await shippedOnce.Task.WaitAsync(firstSync, CancellationToken.None); // stopping: the token is already cancelled
-                }
-                catch (TimeoutException)
-                {
-                    log.ShippedNothing(child.Pid, firstSync);
-                }
+                await LetItShipOnceAsync(shippedOnce.Task, child.Pid);
                 await child.StopAsync(TimeSpan.FromSeconds(15));
                 var code = child.Exited.IsCompletedSuccessfully ? child.Exited.Result : -1;
                 if (code == 0) log.Stopped(child.Pid);
@@ -203,19 +168,7 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
     private async Task ReplicateSharedAsync(SharedLitestream shared, CancellationToken stoppingToken)
     {
         var shippedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        shared.Register(options.DatabasePath, options.Replication, line =>
-        {
-            if (line.Contains("msg=\"wal segment written\"", StringComparison.Ordinal) || line.Contains("msg=\"snapshot written\"", StringComparison.Ordinal))
-                shippedOnce.TrySetResult();
-            try
-            {
-                if (_shipped!.FromLogLine(line) is { } shipped) _watermark!.Shipped(shipped);
-            }
-            catch (Exception e) when (e is IOException or FormatException or OverflowException or UnauthorizedAccessException)
-            {
-                log.UnreadableShippedPosition(e.Message);
-            }
-        });
+        shared.Register(options.DatabasePath, options.Replication, line => NoteShipped(line, shippedOnce));
         var statusLoop = CheckStatusAsync(_litestream!, stoppingToken);
         try
         {
@@ -223,23 +176,48 @@ public sealed class LitestreamSupervisor(SteadfastOptions options, ILogger<Lites
         }
         catch (OperationCanceledException)
         {
-            var firstSync = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks,
-                (2 * (options.Replication.MonitorInterval + options.Replication.SyncInterval) + TimeSpan.FromSeconds(5)).Ticks));
-            var generationRecord = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, $".{Path.GetFileName(options.DatabasePath)}-litestream", "generation");
-            try
-            {
-                if (!File.Exists(generationRecord) || _watermark!.PendingCommits > 0) await shippedOnce.Task.WaitAsync(firstSync, CancellationToken.None);
-            }
-            catch (TimeoutException)
-            {
-                log.ShippedNothing(0, firstSync);
-            }
+            await LetItShipOnceAsync(shippedOnce.Task, pid: 0);
         }
         await shared.UnregisterAsync(options.DatabasePath).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None)
             .ContinueWith(_ => { }, TaskScheduler.Default); // the process restarts without it; its SIGTERM shipped the last frames
         await statusLoop.ContinueWith(_ => { }, TaskScheduler.Default);
         _watermark?.Unregister();
         ReplicationStatusFile.Delete(options.DatabasePath);
+    }
+
+    /// <summary>From a Litestream log line about this journal: that something was shipped, and the position a replica now holds.</summary>
+    private void NoteShipped(string line, TaskCompletionSource shippedOnce)
+    {
+        if (line.Contains("msg=\"wal segment written\"", StringComparison.Ordinal) || line.Contains("msg=\"snapshot written\"", StringComparison.Ordinal))
+            shippedOnce.TrySetResult();
+        try
+        {
+            if (_shipped!.FromLogLine(line) is { } shipped) _watermark!.Shipped(shipped);
+        }
+        catch (Exception e) when (e is IOException or FormatException or OverflowException or UnauthorizedAccessException)
+        {
+            log.UnreadableShippedPosition(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// At stop: a Litestream stopped before its first sync ships nothing at all, not even its last frames, and leaves no
+    /// generation record, so the next start would not know the journal as the replica's history. When something is at
+    /// stake (no generation record yet, or commits no replica holds), let it sync once first.
+    /// </summary>
+    private async Task LetItShipOnceAsync(Task shippedOnce, int pid)
+    {
+        var firstSync = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks,
+            (2 * (options.Replication.MonitorInterval + options.Replication.SyncInterval) + TimeSpan.FromSeconds(5)).Ticks));
+        var generationRecord = Litestream.GenerationRecord(options.DatabasePath);
+        try
+        {
+            if (!File.Exists(generationRecord) || _watermark!.PendingCommits > 0) await shippedOnce.WaitAsync(firstSync, CancellationToken.None); // stopping: the token is already cancelled
+        }
+        catch (TimeoutException)
+        {
+            log.ShippedNothing(pid, firstSync);
+        }
     }
 
     private async Task CheckStatusAsync(Litestream litestream, CancellationToken stoppingToken)

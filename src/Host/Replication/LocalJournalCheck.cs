@@ -48,7 +48,7 @@ internal static class LocalJournalCheck
 
     private static string? LocalGeneration(string databasePath)
     {
-        var file = Path.Combine(Path.GetDirectoryName(databasePath)!, $".{Path.GetFileName(databasePath)}-litestream", "generation");
+        var file = Litestream.GenerationRecord(databasePath);
         return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
     }
 
@@ -58,8 +58,8 @@ internal static class LocalJournalCheck
         var aside = $"{databasePath}.replaced-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             if (File.Exists(databasePath + suffix)) File.Move(databasePath + suffix, aside + suffix);
-        var meta = Path.Combine(Path.GetDirectoryName(databasePath)!, $".{Path.GetFileName(databasePath)}-litestream");
-        if (Directory.Exists(meta)) Directory.Move(meta, Path.Combine(Path.GetDirectoryName(databasePath)!, $".{Path.GetFileName(aside)}-litestream"));
+        var meta = Litestream.MetaFolder(databasePath);
+        if (Directory.Exists(meta)) Directory.Move(meta, Litestream.MetaFolder(aside));
         return aside;
     }
 }

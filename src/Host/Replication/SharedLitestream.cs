@@ -52,20 +52,7 @@ public sealed partial class SharedLitestream(string binary, string configPath, I
 
     private async Task RunAsync()
     {
-        foreach (var leftover in LitestreamProcesses.Replicating(configPath)) // a host killed with SIGKILL leaves its Litestream running
-        {
-            log.StoppingLeftover(leftover);
-            try
-            {
-                using var process = System.Diagnostics.Process.GetProcessById(leftover);
-                process.Kill();
-                await process.WaitForExitAsync();
-            }
-            catch (ArgumentException)
-            {
-                // already gone
-            }
-        }
+        await LitestreamProcesses.StopLeftoversAsync(configPath, log, CancellationToken.None); // a host killed with SIGKILL leaves its Litestream running
         var backoff = TimeSpan.FromSeconds(1);
         var stopped = Task.Delay(Timeout.Infinite, _stopping.Token);
         while (!_stopping.IsCancellationRequested)

@@ -12,7 +12,7 @@ namespace Steadfast.Hosting.Replication;
 /// </summary>
 internal sealed partial class ShippedPositions(string databasePath)
 {
-    private readonly string _shadowRoot = Path.Combine(Path.GetDirectoryName(databasePath)!, $".{Path.GetFileName(databasePath)}-litestream", "generations");
+    private readonly string _shadowRoot = Path.Combine(Litestream.MetaFolder(databasePath), "generations");
     private readonly Dictionary<(string Generation, string Index), (uint Salt1, uint Salt2)> _cycles = new();
 
     /// <summary>The position a log line reports shipped to a replica, or null for any other line (or a cycle no longer readable).</summary>
