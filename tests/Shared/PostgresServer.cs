@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -19,7 +18,7 @@ public sealed class PostgresServer : IDisposable
             probe.Start();
             Port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
-        Pid = int.Parse(Run("bash", Path.Combine(RepositoryRoot, "scripts", "postgres.sh"), "start", Folder, Port.ToString()).Trim());
+        Pid = int.Parse(ProjectScript.Run("postgres.sh", PostgresMissing, "start", Folder, Port.ToString()).Trim());
     }
 
     public string Folder { get; }
@@ -47,30 +46,9 @@ public sealed class PostgresServer : IDisposable
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();
-        Run("bash", Path.Combine(RepositoryRoot, "scripts", "postgres.sh"), "stop", Folder);
+        ProjectScript.Run("postgres.sh", PostgresMissing, "stop", Folder);
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
     }
 
-    private static string Run(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(90_000)) p.Kill(entireProcessTree: true);
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({p.ExitCode}); is PostgreSQL 15 installed (scripts/install-postgres.sh)? {error.Result}");
-        return output.Result;
-    }
-
-    private static string RepositoryRoot
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "Actors.sln"))) return d.FullName;
-            throw new DirectoryNotFoundException("Actors.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    private const string PostgresMissing = "is PostgreSQL 15 installed (scripts/install-postgres.sh)?";
 }

@@ -20,7 +20,7 @@ public sealed class SwiftServer : IDisposable
     {
         Folder = Path.Combine(Path.GetTempPath(), "steadfast-swift", Guid.NewGuid().ToString("N"));
         Port = FreePortRange(5);
-        var start = Run("bash", Path.Combine(RepositoryRoot, "scripts", "swift.sh"), "start", Folder, Port.ToString());
+        var start = ProjectScript.Run("swift.sh", SwiftMissing, "start", Folder, Port.ToString());
         _pids = start.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
     }
 
@@ -103,16 +103,6 @@ public sealed class SwiftServer : IDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
-    private static string RepositoryRoot
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "Actors.sln"))) return d.FullName;
-            throw new DirectoryNotFoundException("Actors.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
     public void Dispose()
     {
         foreach (var pid in _pids) Kill(pid);
@@ -133,18 +123,7 @@ public sealed class SwiftServer : IDisposable
         }
     }
 
-    private static string Run(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(90_000)) p.Kill(entireProcessTree: true);
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({p.ExitCode}); is Swift installed (scripts/install-swift.sh)? {error.Result}");
-        return output.Result;
-    }
+    private const string SwiftMissing = "is Swift installed (scripts/install-swift.sh)?";
 
     // Swift needs its proxy and three storage servers plus memcached on consecutive ports.
     private static int FreePortRange(int count)
